@@ -1,0 +1,46 @@
+"""Application factory: `flask --app app run` serves the bot; `flask --app app kb ...` manages it."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from infra import db
+from infra.jobs import make_queue
+from infra.migrate import upgrade_database
+from infra.settings import load_settings
+from infra.store import make_store
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_settings(app.instance_path, test_config))
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+
+    db.init_app(app)
+    app.extensions["store"] = make_store(app.config["REDIS_URL"])
+
+    from knowledge.store import KnowledgeBase
+
+    app.extensions["knowledge_base"] = KnowledgeBase()
+    app.extensions["jobs"] = make_queue(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webhooks.webchat import bp as webchat_bp
+
+    app.register_blueprint(webchat_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from infra.cli import db_cli
+    from knowledge.cli import kb_cli
+
+    app.cli.add_command(db_cli)
+    app.cli.add_command(kb_cli)

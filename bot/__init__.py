@@ -1,0 +1,1 @@
+"""The conversation engine: channel-neutral messages in, channel-neutral replies out."""

@@ -1,0 +1,66 @@
+"""What a handler knows about one turn of the conversation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.messages import Incoming, QuickReply
+from bot import payloads
+from i18n import gettext
+from infra.models import Commune, Entry
+from knowledge.matcher import Match
+from knowledge.store import Snapshot
+
+
+@dataclass
+class Turn:
+    incoming: Incoming
+    lang: str
+    state: dict
+    kb: Snapshot
+    commune: Commune | None
+    match: Match | None = None
+    outcome: dict = field(default_factory=dict)  # what the message log records: decision, intent
+
+    def _(self, message: str, **values: object) -> str:
+        return gettext(self.lang, message, **values)
+
+    @property
+    def payload(self) -> str:
+        return self.incoming.payload or ""
+
+    def entry(self, intent: str) -> Entry | None:
+        return self.kb.entries.get(intent)
+
+    def entry_name(self, entry: Entry) -> str:
+        return entry.name_en if self.lang == "en" else entry.name_vi
+
+    def localized(self, value: dict | str | None) -> str | None:
+        """A {vi, en} field of the content in the turn's language."""
+        if value is None or isinstance(value, str):
+            return value
+        return value.get(self.lang) or value.get("vi")
+
+    def record(self, decision: str, intent: str | None = None, score: float | None = None) -> None:
+        self.outcome = {"decision": decision, "intent": intent, "score": score}
+
+    def standard_choices(self) -> list[QuickReply]:
+        return [
+            QuickReply(self._("Talk to staff"), payloads.HANDOFF),
+            QuickReply(self._("Menu"), payloads.MENU),
+        ]
+
+    def chosen_entry(self) -> Entry | None:
+        """The entry the resident picked (ASK payload) or the matcher answered with confidence."""
+        if self.payload.startswith(payloads.ASK):
+            return self.entry(self.payload[len(payloads.ASK):])
+        if self.match is not None and self.match.decision == "answer":
+            return self.entry(self.match.intent)
+        return None
+
+    def chosen_kind(self, *kinds: str) -> Entry | None:
+        entry = self.chosen_entry()
+        return entry if entry is not None and entry.kind in kinds else None
+
+    def chosen_behaviour(self, behaviour: str) -> bool:
+        entry = self.chosen_kind("meta")
+        return entry is not None and entry.content.get("behaviour") == behaviour

@@ -1,0 +1,31 @@
+"""Handlers, tried in order: the first whose `handles(turn)` is true answers the turn.
+
+Each module has one job and two functions: `handles(turn) -> bool` and `handle(turn) -> list[Reply]`.
+"""
+from bot.handlers import (
+    clarify,
+    faq_answer,
+    greeting,
+    handoff,
+    language,
+    navigation,
+    procedure_guide,
+    thanks,
+    unknown,
+    unreadable,
+    unsubscribe,
+)
+
+HANDLERS = (
+    unreadable,
+    navigation,
+    language,
+    handoff,
+    unsubscribe,
+    procedure_guide,
+    faq_answer,
+    greeting,
+    thanks,
+    clarify,
+    unknown,  # always last: it handles everything
+)

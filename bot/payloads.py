@@ -1,0 +1,30 @@
+"""Payloads behind quick replies and buttons: the engine's own protocol, the same on every channel."""
+from __future__ import annotations
+
+START = "START"  # a new conversation opened (web chat page, "Get started")
+MENU = "MENU"
+BACK = "BACK"
+STOP = "STOP"
+HANDOFF = "HANDOFF"
+UNSUBSCRIBE = "UNSUBSCRIBE"
+NOT_THIS = "NOT_THIS"
+LANGUAGE = "LANG:"  # LANG:vi | LANG:en
+ASK = "ASK:"  # ASK:<intent id>, a choice from the menu or a clarifying question
+SECTION = "PROC:"  # PROC:<procedure id>:<section>
+
+SECTIONS = ("overview", "documents", "fee", "where")
+
+
+def ask(intent: str) -> str:
+    return f"{ASK}{intent}"
+
+
+def section(procedure: str, name: str) -> str:
+    return f"{SECTION}{procedure}:{name}"
+
+
+def parse_section(payload: str) -> tuple[str, str] | None:
+    if not payload.startswith(SECTION):
+        return None
+    procedure, _, name = payload[len(SECTION):].rpartition(":")
+    return (procedure, name) if procedure and name in SECTIONS else None

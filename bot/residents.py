@@ -1,0 +1,65 @@
+"""What the bot records about residents: subscriber records, staff requests, opt-outs, the message log."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from bot.messages import Incoming
+from infra.db import get_session
+from infra.models import Commune, HandoffRequest, MessageLog, Subscriber
+
+# Long digit runs are ID, phone or account numbers: never kept in the log.
+_DIGITS = re.compile(r"\+?\d[\d .-]{7,}\d")
+
+
+def mask_personal_numbers(text: str | None) -> str | None:
+    return _DIGITS.sub("[…]", text) if text else text
+
+
+def find_commune(slug: str) -> Commune | None:
+    return get_session().scalar(select(Commune).where(Commune.slug == slug))
+
+
+def find_subscriber(incoming: Incoming, commune: Commune | None) -> Subscriber | None:
+    return get_session().scalar(select(Subscriber).where(
+        Subscriber.channel == incoming.channel, Subscriber.user_id == incoming.user,
+        Subscriber.commune_id == (commune.id if commune else None)))
+
+
+def touch_subscriber(incoming: Incoming, commune: Commune | None, lang: str) -> Subscriber:
+    """Create or update the resident's record: language and the time they last wrote."""
+    session = get_session()
+    subscriber = find_subscriber(incoming, commune)
+    if subscriber is None:
+        subscriber = Subscriber(channel=incoming.channel, user_id=incoming.user,
+                                commune_id=commune.id if commune else None)
+        session.add(subscriber)
+    subscriber.language = lang
+    subscriber.last_message_at = incoming.time or datetime.now(timezone.utc)
+    return subscriber
+
+
+def open_handoff(incoming: Incoming, commune: Commune | None, question: str | None) -> None:
+    get_session().add(HandoffRequest(channel=incoming.channel, user_id=incoming.user,
+                                     commune_id=commune.id if commune else None,
+                                     text=mask_personal_numbers(question)))
+
+
+def unsubscribe(incoming: Incoming) -> None:
+    commune = find_commune(incoming.commune)
+    subscriber = find_subscriber(incoming, commune)
+    if subscriber is not None:
+        subscriber.reminders_opt_in = False
+        subscriber.unsubscribed_at = datetime.now(timezone.utc)
+
+
+def log_message(incoming: Incoming, commune: Commune | None, outcome: dict) -> None:
+    text = incoming.text if incoming.kind == "text" else incoming.payload
+    get_session().add(MessageLog(
+        channel=incoming.channel, commune_id=commune.id if commune else None,
+        text=mask_personal_numbers(text)[:2000] if text else None,
+        intent=outcome.get("intent"), score=outcome.get("score"),
+        decision=outcome.get("decision") or "none",
+    ))

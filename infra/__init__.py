@@ -1,0 +1,1 @@
+"""Shared infrastructure: settings, database, key-value store, job queue."""

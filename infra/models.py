@@ -1,0 +1,94 @@
+"""Database tables. Changes go through an Alembic revision in migrations/versions."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Index
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Commune(Base):
+    """A commune served by the bot; its facts feed answers about hours and address."""
+    __tablename__ = "communes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    # {"vi": "...", "en": "..."} free text plus {"days": [0..6], "periods": [["07:30","11:30"], ...]}
+    office_hours: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Entry(Base):
+    """One knowledge-base entry; `id` is the intent id of the catalogue."""
+    __tablename__ = "kb_entries"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # procedure | faq | meta | none
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict] = mapped_column(JSON)  # the data file's entry, as loaded
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    phrasings: Mapped[list["Phrasing"]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+
+
+class Phrasing(Base):
+    """An example of how residents ask for an entry, used by the matcher."""
+    __tablename__ = "kb_phrasings"
+    __table_args__ = (UniqueConstraint("entry_id", "text"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    origin: Mapped[str] = mapped_column(String(20), default="seed")  # seed | staff
+    entry: Mapped[Entry] = relationship(back_populates="phrasings")
+
+
+class Subscriber(Base):
+    """A resident as seen on one channel: language, last contact, reminder opt-in."""
+    __tablename__ = "subscribers"
+    __table_args__ = (UniqueConstraint("channel", "user_id", "commune_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(128))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
+    language: Mapped[str] = mapped_column(String(8), default="vi")
+    reminders_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_message_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class HandoffRequest(Base):
+    """A resident asked for a staff member; staff see these in the admin inbox."""
+    __tablename__ = "handoff_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str] = mapped_column(String(128))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | taken | closed
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MessageLog(Base):
+    """What residents asked and how the bot decided: statistics and the unanswered inbox."""
+    __tablename__ = "message_log"
+    __table_args__ = (Index("ix_message_log_commune_time", "commune_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
+    text: Mapped[str | None] = mapped_column(String(2000))
+    intent: Mapped[str | None] = mapped_column(String(80))
+    score: Mapped[float | None] = mapped_column(Float)
+    decision: Mapped[str] = mapped_column(String(20))  # answer | clarify | none | flow | payload
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

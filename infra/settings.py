@@ -1,0 +1,61 @@
+"""Settings read from environment variables, with defaults that run the embedded bot."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, object] = {
+    "DEFAULT_LANGUAGE": "vi",
+    "CONVERSATION_TTL": 30 * 60,  # seconds a conversation state lives after the last message
+    "DEDUP_TTL": 24 * 60 * 60,  # platforms redeliver within hours; a day is safe
+    "MAX_MESSAGE_CHARS": 2000,  # longer texts are cut before matching
+    "PORTAL_BASE_URL": "https://dichvucong.gov.vn",
+    "FACEBOOK_GRAPH_URL": "https://graph.facebook.com/v23.0",
+    "ZALO_OPENAPI_URL": "https://openapi.zalo.me",
+    "ZALO_OAUTH_URL": "https://oauth.zaloapp.com",
+    "JOBS_INLINE": False,  # tests may run jobs synchronously in the request
+    "WEBCHAT_COMMUNE": "demo",  # the commune the local web chat speaks for
+}
+
+ENV_KEYS = (
+    "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEFAULT_LANGUAGE", "CONVERSATION_TTL",
+    "DEDUP_TTL", "MAX_MESSAGE_CHARS", "PORTAL_BASE_URL", "FACEBOOK_GRAPH_URL", "ZALO_OPENAPI_URL",
+    "ZALO_OAUTH_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "ZALO_APP_ID",
+    "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "TOKEN_ENCRYPTION_KEY", "JOBS_INLINE", "WEBCHAT_COMMUNE",
+)
+
+
+def _coerce(value: str, default: object) -> object:
+    if isinstance(default, bool):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    return value
+
+
+def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
+    """Defaults, then environment variables, then explicit overrides (tests)."""
+    settings = dict(DEFAULTS)
+    settings["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'bot.db'}"
+    settings["REDIS_URL"] = None
+    for key in ENV_KEYS:
+        if key in os.environ and os.environ[key] != "":
+            settings[key] = _coerce(os.environ[key], DEFAULTS.get(key, ""))
+    settings.update(overrides or {})
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = _instance_secret(Path(instance_path))
+    return settings
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-install secret kept in instance/, so the embedded default needs no setup
+    and signed links stay valid across restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,120 @@
+"""Key-value store with TTLs: Redis in production, an in-process twin on the embedded default.
+
+Both implement the same small interface so sessions, de-duplication and rate limits
+run the same code path whichever is configured.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from typing import Protocol
+
+
+class Store(Protocol):
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
+    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool: ...
+    def incr(self, key: str, ttl: float | None = None) -> int: ...
+    def delete(self, key: str) -> None: ...
+    def ttl(self, key: str) -> float | None: ...
+
+
+class MemoryStore:
+    """Thread-safe dict with expiry; valid for one process only."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[str, float | None]] = {}
+        self._lock = threading.Lock()
+
+    def _live(self, key: str) -> tuple[str, float | None] | None:
+        item = self._data.get(key)
+        if item is not None and item[1] is not None and item[1] <= time.monotonic():
+            del self._data[key]
+            return None
+        return item
+
+    @staticmethod
+    def _deadline(ttl: float | None) -> float | None:
+        return None if ttl is None else time.monotonic() + ttl
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            item = self._live(key)
+            return None if item is None else item[0]
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        with self._lock:
+            self._data[key] = (str(value), self._deadline(ttl))
+
+    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        with self._lock:
+            if self._live(key) is not None:
+                return False
+            self._data[key] = (str(value), self._deadline(ttl))
+            return True
+
+    def incr(self, key: str, ttl: float | None = None) -> int:
+        """Add one; the TTL is set when the counter is created, like INCR + EXPIRE NX."""
+        with self._lock:
+            item = self._live(key)
+            if item is None:
+                self._data[key] = ("1", self._deadline(ttl))
+                return 1
+            value = int(item[0]) + 1
+            self._data[key] = (str(value), item[1])
+            return value
+
+    def delete(self, key: str) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+    def ttl(self, key: str) -> float | None:
+        with self._lock:
+            item = self._live(key)
+            if item is None or item[1] is None:
+                return None
+            return item[1] - time.monotonic()
+
+
+class RedisStore:
+    """The same interface on a shared Redis server."""
+
+    def __init__(self, url: str, prefix: str = "bot:") -> None:
+        import redis
+
+        self.redis = redis.Redis.from_url(url, decode_responses=True)
+        self.prefix = prefix
+
+    def _k(self, key: str) -> str:
+        return self.prefix + key
+
+    @staticmethod
+    def _ms(ttl: float | None) -> int | None:
+        return None if ttl is None else max(1, int(ttl * 1000))
+
+    def get(self, key: str) -> str | None:
+        return self.redis.get(self._k(key))
+
+    def set(self, key: str, value: str, ttl: float | None = None) -> None:
+        self.redis.set(self._k(key), str(value), px=self._ms(ttl))
+
+    def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool:
+        return bool(self.redis.set(self._k(key), str(value), px=self._ms(ttl), nx=True))
+
+    def incr(self, key: str, ttl: float | None = None) -> int:
+        pipe = self.redis.pipeline()
+        pipe.incr(self._k(key))
+        if ttl is not None:
+            pipe.pexpire(self._k(key), self._ms(ttl), nx=True)
+        return int(pipe.execute()[0])
+
+    def delete(self, key: str) -> None:
+        self.redis.delete(self._k(key))
+
+    def ttl(self, key: str) -> float | None:
+        ms = self.redis.pttl(self._k(key))
+        return None if ms is None or ms < 0 else ms / 1000
+
+
+def make_store(redis_url: str | None) -> Store:
+    return RedisStore(redis_url) if redis_url else MemoryStore()

@@ -1,0 +1,1 @@
+"""Knowledge base: Vietnamese normalisation, intent matching, the FAQ and procedure store."""

@@ -1,0 +1,62 @@
+"""`flask --app app kb import|match|check`: load the knowledge base and query the matcher."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from infra.db import session_scope
+from infra.migrate import upgrade_database
+from knowledge.content import catalogue_ids, load_entries
+from knowledge.store import entry_count, import_from_files, knowledge_base
+
+kb_cli = AppGroup("kb", help="Knowledge base.")
+
+
+def ensure_knowledge_base() -> None:
+    """Migrate and import on first use, so a fresh checkout answers at once."""
+    upgrade_database(current_app.config["DATABASE_URL"])
+    with session_scope() as session:
+        empty = entry_count(session) == 0
+    if empty:
+        import_from_files()
+
+
+@kb_cli.command("import")
+def import_command() -> None:
+    """Load procedures, FAQ, meta entries and phrasings from the data files (idempotent)."""
+    upgrade_database(current_app.config["DATABASE_URL"])
+    stats = import_from_files()
+    click.echo(f"{stats['entries']} entries: {stats['created']} created, {stats['updated']} updated")
+
+
+@kb_cli.command("match")
+@click.option("--details", is_flag=True, help="Also print the decision and the closest intents.")
+def match_command(details: bool) -> None:
+    """Read one message per line on stdin; write {"intent", "score"} per line on stdout."""
+    ensure_knowledge_base()
+    index = knowledge_base().snapshot().index
+    limit = current_app.config["MAX_MESSAGE_CHARS"]
+    for line in sys.stdin:
+        result = index.match(line.rstrip("\n")[:limit])
+        answer = {"intent": result.intent, "score": result.score}
+        if details:
+            answer["decision"] = result.decision
+            answer["candidates"] = [[c.intent, c.score] for c in result.candidates]
+        sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+
+
+@kb_cli.command("check")
+@click.argument("catalogue", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(catalogue: Path) -> None:
+    """Verify that every id of an intent catalogue TSV has an entry with phrasings."""
+    entries = {e.id: e for e in load_entries()}
+    problems = [f"{i}: no entry" for i in catalogue_ids(catalogue) if i not in entries]
+    problems += [f"{e.id}: no phrasings" for e in entries.values() if not e.phrasings]
+    for problem in problems:
+        click.echo(problem, err=True)
+    sys.exit(1 if problems else 0)

@@ -1,0 +1,116 @@
+"""The knowledge base in the database, and the matcher built from it.
+
+Every process keeps its own snapshot (entries + match index) and rebuilds it when the
+shared version counter in the store moves, so an edit made in one process reaches the
+bot in all of them at once.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from infra.db import session_scope
+from infra.models import Entry, Phrasing
+from knowledge.content import EntryData, load_entries
+from knowledge.matcher import MatchIndex, Thresholds
+
+VERSION_KEY = "kb:version"
+THRESHOLDS = Path(__file__).parent / "data" / "thresholds.yaml"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    version: str
+    entries: dict[str, Entry]
+    index: MatchIndex
+
+
+def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
+    if not path.exists():
+        return Thresholds()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return Thresholds(**{k: float(v) for k, v in data.get("thresholds", {}).items()})
+
+
+def import_entries(session: Session, entries: list[EntryData]) -> dict[str, int]:
+    """Write the data files' entries; idempotent. Staff-added phrasings are kept."""
+    existing = {e.id: e for e in session.scalars(select(Entry).options(selectinload(Entry.phrasings)))}
+    created = updated = 0
+    for data in entries:
+        entry = existing.get(data.id)
+        if entry is None:
+            entry = Entry(id=data.id)
+            session.add(entry)
+            created += 1
+        elif entry.content != data.content or entry.name_vi != data.name["vi"]:
+            updated += 1
+        entry.kind, entry.content = data.kind, data.content
+        entry.name_vi, entry.name_en = data.name["vi"], data.name["en"]
+        _replace_seed_phrasings(session, entry, data.phrasings)
+    return {"created": created, "updated": updated, "entries": len(entries)}
+
+
+def _replace_seed_phrasings(session: Session, entry: Entry, texts: list[str]) -> None:
+    wanted = list(dict.fromkeys(texts))
+    current = {p.text: p for p in entry.phrasings}
+    for text, phrasing in current.items():
+        if phrasing.origin == "seed" and text not in wanted:
+            session.delete(phrasing)
+    for text in wanted:
+        if text not in current:
+            entry.phrasings.append(Phrasing(text=text, origin="seed"))
+
+
+def import_from_files() -> dict[str, int]:
+    with session_scope() as session:
+        stats = import_entries(session, load_entries())
+    bump_version()
+    return stats
+
+
+def bump_version() -> None:
+    current_app.extensions["store"].incr(VERSION_KEY)
+
+
+class KnowledgeBase:
+    """Per-process cache of the current snapshot."""
+
+    def __init__(self) -> None:
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        version = current_app.extensions["store"].get(VERSION_KEY) or "0"
+        snap = self._snapshot
+        if snap is not None and snap.version == version:
+            return snap
+        with self._lock:
+            if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = self._build(version)
+            return self._snapshot
+
+    @staticmethod
+    def _build(version: str) -> Snapshot:
+        with session_scope() as session:
+            entries = list(session.scalars(
+                select(Entry).where(Entry.enabled.is_(True)).options(selectinload(Entry.phrasings))
+            ))
+            pairs = [(e.id, p.text) for e in entries for p in e.phrasings]
+            pairs += [(e.id, e.name_vi) for e in entries if e.kind != "none"]
+            pairs += [(e.id, e.name_en) for e in entries if e.kind != "none"]
+            session.expunge_all()
+        return Snapshot(version, {e.id: e for e in entries}, MatchIndex(pairs, load_thresholds()))
+
+
+def knowledge_base() -> KnowledgeBase:
+    return current_app.extensions["knowledge_base"]
+
+
+def entry_count(session: Session) -> int:
+    return len(session.scalars(select(Entry.id)).all())

@@ -1,0 +1,424 @@
+"""Shared fixtures: the app on either backend, and real Redis / PostgreSQL servers.
+
+The suite runs twice (see scripts/test), chosen by BOT_TEST_BACKEND:
+
+* ``embedded`` (default): SQLite file + in-process store, as `scripts/start` runs the bot.
+  Tests marked ``services`` (or using ``redis_server`` / ``postgres_server``) are skipped.
+* ``services``: a PostgreSQL database and a Redis keyspace of their own for every test,
+  on servers this file starts once per session (nothing needs to be running beforehand).
+
+Fixtures (see each docstring):
+    backend            "embedded" | "services"
+    app, client, runner
+    app_config         extra create_app() settings for `app`; override it in a module
+    make_app           factory: make_app(**overrides) -> a further app on the same database
+    database_url       the fresh, migrated database of the current test
+    redis_server       "redis://127.0.0.1:PORT" (session; services only)
+    redis_url          "redis://127.0.0.1:PORT/1", emptied before the test (services only)
+    postgres_server    "postgresql+psycopg://postgres@127.0.0.1:PORT" (session; services only)
+    postgres_database  factory: postgres_database(template=None) -> URL of a new database
+    chromium_path      path of a Chromium binary, or the test is skipped
+"""
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+BACKENDS = ("embedded", "services")
+BACKEND = os.environ.get("BOT_TEST_BACKEND", "embedded").strip().lower() or "embedded"
+
+# Settings the app reads from the environment: a developer's shell must not leak into tests.
+_ENV_KEYS = (
+    "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DEFAULT_LANGUAGE", "CONVERSATION_TTL",
+    "DEDUP_TTL", "MAX_MESSAGE_CHARS", "PORTAL_BASE_URL", "FACEBOOK_GRAPH_URL", "ZALO_OPENAPI_URL",
+    "ZALO_OAUTH_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "ZALO_APP_ID",
+    "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "TOKEN_ENCRYPTION_KEY", "JOBS_INLINE",
+)
+SERVICE_FIXTURES = {"redis_server", "redis_url", "postgres_server", "postgres_database", "postgres_template"}
+REDIS_APP_DB = 1  # the app's keyspace in the services run; flushed before every test
+
+
+# --------------------------------------------------------------------------- pytest hooks
+
+def pytest_configure(config: pytest.Config) -> None:
+    if BACKEND not in BACKENDS:
+        raise pytest.UsageError(f"BOT_TEST_BACKEND must be one of {BACKENDS}, not {BACKEND!r}")
+    # the markers `services` and `embedded` are declared in pytest.ini (strict markers)
+    try:
+        from infra.settings import ENV_KEYS
+    except ImportError:  # pragma: no cover - infra missing is reported by the tests themselves
+        ENV_KEYS = _ENV_KEYS
+    for key in set(ENV_KEYS) | set(_ENV_KEYS):
+        os.environ.pop(key, None)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"bot test backend: {BACKEND} (BOT_TEST_BACKEND)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_services = pytest.mark.skip(reason="needs services: run with BOT_TEST_BACKEND=services")
+    skip_embedded = pytest.mark.skip(reason="embedded backend only")
+    for item in items:
+        needs_services = item.get_closest_marker("services") is not None or bool(
+            SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if needs_services and item.get_closest_marker("services") is None:
+            item.add_marker(pytest.mark.services)
+        if needs_services and BACKEND != "services":
+            item.add_marker(skip_services)
+        if item.get_closest_marker("embedded") is not None and BACKEND != "embedded":
+            item.add_marker(skip_embedded)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _require_services(what: str) -> None:
+    if BACKEND != "services":
+        pytest.skip(f"{what} is started only in the services run (BOT_TEST_BACKEND=services)")
+
+
+def _find_redis_server() -> str:
+    found = shutil.which("redis-server") or ("/usr/bin/redis-server" if os.access("/usr/bin/redis-server", os.X_OK) else None)
+    if not found:
+        pytest.fail("redis-server not found: `apt-get install redis-server` (scripts/test does it)")
+    return found
+
+
+def _find_pg_bin() -> Path:
+    if os.environ.get("PG_BIN"):
+        return Path(os.environ["PG_BIN"])
+    candidates = glob.glob("/usr/lib/postgresql/*/bin/initdb")
+    if not candidates:
+        found = shutil.which("initdb")
+        if found:
+            return Path(found).parent
+        pytest.fail("PostgreSQL not found: `apt-get install postgresql` (scripts/test does it)")
+    newest = max(candidates, key=lambda p: int(Path(p).parent.parent.name) if Path(p).parent.parent.name.isdigit() else 0)
+    return Path(newest).parent
+
+
+# --------------------------------------------------------------------------- Redis
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """A real redis-server on a free loopback port, without persistence, for the whole session.
+
+    Yields its base URL ``redis://127.0.0.1:PORT`` (append ``/N`` for database N). Tests that
+    share it should use a database number of their own or the ``redis_url`` fixture."""
+    _require_services("Redis")
+    import redis
+
+    binary = _find_redis_server()
+    workdir = tempfile.mkdtemp(prefix="bot-redis-")
+    last_error = ""
+    for _attempt in range(3):
+        port = free_port()
+        log = open(os.path.join(workdir, "redis.log"), "ab")
+        proc = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", workdir, "--daemonize", "no", "--databases", "16"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if client.ping():
+                    break
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        else:
+            proc.kill()
+            proc.wait()
+            log.close()
+            last_error = Path(workdir, "redis.log").read_text(errors="replace")[-2000:]
+            continue
+        client.close()
+        try:
+            yield f"redis://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
+    shutil.rmtree(workdir, ignore_errors=True)
+    pytest.fail(f"redis-server did not answer PING:\n{last_error}")
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """URL of a Redis database (number 1) emptied before this test; the services app uses it."""
+    import redis
+
+    url = f"{redis_server}/{REDIS_APP_DB}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    client.close()
+    return url
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+class PostgresCluster:
+    """A throw-away PostgreSQL cluster in a temp dir, owned by the `postgres` user when run as root."""
+
+    def __init__(self) -> None:
+        self.bindir = _find_pg_bin()
+        self.as_root = os.geteuid() == 0
+        # Not under pytest's tmp dir: that is private to root and the server runs as `postgres`.
+        self.root = Path(tempfile.mkdtemp(prefix="bot-pg-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        self.data = self.root / "data"
+        self.sockets = self.root / "sockets"
+        self.log = self.root / "server.log"
+        self.port = 0
+        self._admin = None
+        self._names = itertools.count(1)
+        if self.as_root:
+            try:
+                import pwd
+
+                user = pwd.getpwnam("postgres")
+            except KeyError:
+                pytest.fail("no `postgres` system user: `apt-get install postgresql` creates it")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+        self._run("mkdir", "-p", str(self.sockets))
+
+    def _run(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess:
+        cmd = (["runuser", "-u", "postgres", "--"] if self.as_root else []) + list(argv)
+        result = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, cwd=self.root)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+        return result
+
+    def start(self) -> None:
+        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--locale=C", "--no-sync")
+        base_conf = (self.data / "postgresql.conf").read_text()
+        last_error = ""
+        for _attempt in range(3):
+            self.port = free_port()
+            settings = {
+                "listen_addresses": "'127.0.0.1'",
+                "port": str(self.port),
+                "unix_socket_directories": f"'{self.sockets}'",
+                "max_connections": "200",
+                # durability is worthless for a throw-away cluster; speed is not
+                "fsync": "off",
+                "synchronous_commit": "off",
+                "full_page_writes": "off",
+                "shared_buffers": "64MB",
+                "log_min_messages": "warning",
+            }
+            conf = base_conf + "\n# bot tests\n" + "".join(f"{k} = {v}\n" for k, v in settings.items())
+            (self.data / "postgresql.conf").write_text(conf)  # keeps the owner: the file exists
+            result = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
+                               "-w", "-t", "60", "start", check=False)
+            if result.returncode == 0:
+                return
+            last_error = result.stdout + result.stderr
+            if self.log.exists():
+                last_error += self.log.read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"PostgreSQL did not start:\n{last_error}")
+
+    def stop(self) -> None:
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        if (self.data / "postmaster.pid").exists():
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}"
+
+    def url(self, dbname: str) -> str:
+        return f"{self.base_url}/{dbname}"
+
+    def execute(self, sql: str) -> None:
+        """Run one statement on the maintenance database, outside a transaction."""
+        import psycopg
+
+        if self._admin is None or self._admin.closed:
+            self._admin = psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                                          autocommit=True)
+        self._admin.execute(sql)
+
+    def new_name(self, prefix: str = "t") -> str:
+        return f"{prefix}_{next(self._names)}"
+
+
+@pytest.fixture(scope="session")
+def _postgres_cluster() -> Iterator[PostgresCluster]:
+    _require_services("PostgreSQL")
+    cluster = PostgresCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(_postgres_cluster: PostgresCluster) -> str:
+    """A real PostgreSQL server for the session: initdb + pg_ctl in a temp dir, 127.0.0.1 only,
+    trust auth, run as the `postgres` user when the tests run as root.
+
+    Yields its base URL ``postgresql+psycopg://postgres@127.0.0.1:PORT``; append ``/DBNAME``.
+    The maintenance database ``postgres`` exists; prefer ``postgres_database`` for a new one."""
+    return _postgres_cluster.base_url
+
+
+@pytest.fixture(scope="session")
+def postgres_template(_postgres_cluster: PostgresCluster) -> str:
+    """Name of a database migrated to head once per session, to copy with CREATE DATABASE ... TEMPLATE."""
+    from infra.migrate import upgrade_database
+
+    _postgres_cluster.execute("CREATE DATABASE tmpl")
+    upgrade_database(_postgres_cluster.url("tmpl"))  # NullPool: no connection is left open on it
+    return "tmpl"
+
+
+@pytest.fixture
+def postgres_database(_postgres_cluster: PostgresCluster) -> Iterator[Callable[..., str]]:
+    """Factory: ``postgres_database()`` creates an empty database (from template0's copy, template1),
+    ``postgres_database(template="tmpl")`` a copy of that one; returns its SQLAlchemy URL.
+    Every database made is dropped after the test (open connections are cut)."""
+    made: list[str] = []
+
+    def create(template: str | None = None) -> str:
+        name = _postgres_cluster.new_name()
+        _postgres_cluster.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        made.append(name)
+        return _postgres_cluster.url(name)
+
+    yield create
+    for name in made:
+        _postgres_cluster.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --------------------------------------------------------------------------- the app
+
+@pytest.fixture(scope="session")
+def backend() -> str:
+    """Which run this is: "embedded" (SQLite + in-process store) or "services" (PostgreSQL + Redis)."""
+    return BACKEND
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database for this test, already migrated to head: a SQLite file in tmp_path
+    (embedded) or a PostgreSQL database copied from the migrated template (services)."""
+    from infra.migrate import upgrade_database
+
+    if BACKEND == "services":
+        template = request.getfixturevalue("postgres_template")
+        url = request.getfixturevalue("postgres_database")(template=template)
+    else:
+        url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade_database(url)  # a no-op on the copied template; creates the schema on SQLite
+    return url
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Extra settings merged into the `app` fixture's create_app() config. Override per module:
+
+        @pytest.fixture
+        def app_config():
+            return {"DEFAULT_LANGUAGE": "en"}
+    """
+    return {}
+
+
+@pytest.fixture
+def make_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Callable[..., "Flask"]]:
+    """Factory: ``make_app(**overrides)`` builds an app on this test's database (and Redis in the
+    services run) with JOBS_INLINE True unless overridden. Engines are disposed after the test."""
+    from app import create_app
+
+    base = {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": request.getfixturevalue("redis_url") if BACKEND == "services" else None,
+        "SECRET_KEY": "test",
+        "JOBS_INLINE": True,
+        "TESTING": True,
+    }
+    apps = []
+
+    def build(**overrides):
+        app = create_app({**base, **overrides})
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        engine = app.extensions.get("db_engine")
+        if engine is not None:
+            engine.dispose()
+        store = app.extensions.get("store")
+        client = getattr(store, "redis", None)
+        if client is not None:
+            client.close()
+
+
+@pytest.fixture
+def app(make_app, app_config: dict):
+    """The Flask app on this run's backend with a fresh migrated database, JOBS_INLINE and TESTING."""
+    return make_app(**app_config)
+
+
+@pytest.fixture
+def client(app):
+    """``app.test_client()``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """``app.test_cli_runner()``: ``runner.invoke(args=["kb", "import"])``."""
+    return app.test_cli_runner()
+
+
+# --------------------------------------------------------------------------- browser
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Path of the Debian Chromium (scripts/test installs it); the test is skipped without one.
+    Playwright: ``p.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])``."""
+    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium",
+                      shutil.which("chromium-browser")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.skip("no Chromium: `apt-get install chromium`")
+
+
+@pytest.fixture
+def restore_signals() -> Iterator[None]:
+    """Put SIGINT/SIGTERM handlers back after code (an rq worker) that installs its own."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)

@@ -1,0 +1,71 @@
+// The local web chat. Every text from the server is inserted with textContent, never as HTML.
+(function () {
+  const main = document.querySelector(".chat");
+  const log = document.getElementById("log");
+  const choices = document.getElementById("choices");
+  const form = document.getElementById("composer");
+  const input = document.getElementById("text");
+  const key = "webchat-user";
+  const user = localStorage.getItem(key) || (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
+  localStorage.setItem(key, user);
+
+  function add(who, text) {
+    const item = document.createElement("li");
+    item.className = who;
+    item.textContent = text;
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+    return item;
+  }
+
+  function safeUrl(url) {
+    try { const u = new URL(url, location.href); return (u.protocol === "https:" || u.protocol === "http:") ? u.href : null; }
+    catch (e) { return null; }
+  }
+
+  function show(reply) {
+    const item = add("bot", reply.text);
+    for (const button of reply.buttons || []) {
+      const href = safeUrl(button.url);
+      if (!href) continue;
+      const link = document.createElement("a");
+      link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer";
+      link.textContent = button.title;
+      item.appendChild(link);
+    }
+    choices.replaceChildren();
+    for (const quick of reply.quick_replies || []) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = quick.title;
+      button.addEventListener("click", () => send({ payload: quick.payload }, quick.title));
+      choices.appendChild(button);
+    }
+  }
+
+  async function send(message, echo) {
+    if (echo) add("me", echo);
+    choices.replaceChildren();
+    try {
+      const response = await fetch(main.dataset.endpoint, {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(Object.assign({ user: user }, message)),
+      });
+      const data = await response.json();
+      if (!response.ok) { add("bot", data.error || "Lỗi / Error"); return; }
+      data.replies.forEach(show);
+    } catch (e) {
+      add("bot", "Không kết nối được. Vui lòng thử lại. / Connection failed, please try again.");
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value;
+    if (!text.trim()) return;
+    input.value = "";
+    send({ text: text }, text);
+  });
+
+  send({ payload: "START" }, null);
+})();
