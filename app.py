@@ -39,8 +39,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from i18n.cli import translate_cli
     from infra.cli import db_cli
     from knowledge.cli import kb_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(kb_cli)
+    app.cli.add_command(translate_cli)

@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_day_names
+
+from i18n import LANGUAGES
+
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-DAY_NAMES = {
-    "vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"],
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-}
+# Day names from CLDR (vi: "Thứ Hai" … "Chủ Nhật"), Monday first, per reply language.
+DAY_NAMES = {lang: [get_day_names("wide", locale=lang)[day] for day in range(7)] for lang in LANGUAGES}
 
 
 def _periods(hours: dict) -> list[tuple[time, time]]:

@@ -32,6 +32,12 @@ def translations(lang: str) -> NullTranslations:
     return Translations(buffer)
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it: for texts kept in tables at import
+    time and passed to gettext when a reply is written (pybabel runs with `-k N_`)."""
+    return message
+
+
 def gettext(lang: str, message: str, **values: object) -> str:
     text = translations(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).gettext(message)
     return text.format(**values) if values else text

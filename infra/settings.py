@@ -18,6 +18,16 @@ DEFAULTS: dict[str, object] = {
     "ZALO_OAUTH_URL": "https://oauth.zaloapp.com",
     "JOBS_INLINE": False,  # tests may run jobs synchronously in the request
     "WEBCHAT_COMMUNE": "demo",  # the commune the local web chat speaks for
+    # Messenger / Zalo channels (channels/): windows, retries, limits
+    "WEBHOOK_MAX_BODY": 1024 * 1024,  # Messenger batches up to 1,000 updates in one POST
+    "MESSENGER_WINDOW_HOURS": 24,  # standard messaging window after the resident's last message
+    "ZALO_WINDOW_HOURS": 7 * 24,  # consultation messages need an interaction within 7 days (free for 48 h)
+    "SEND_TIMEOUT": 10,  # seconds per Send API call
+    "DELIVERY_MAX_ATTEMPTS": 6,  # transient failures are retried up to this many sends in all
+    "DELIVERY_RETRY_BASE_MS": 2000,  # first retry delay; doubles each attempt, full jitter
+    "DELIVERY_RETRY_MAX_MS": 5 * 60 * 1000,
+    "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
+    "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
 }
 
 ENV_KEYS = (
@@ -25,6 +35,8 @@ ENV_KEYS = (
     "DEDUP_TTL", "MAX_MESSAGE_CHARS", "PORTAL_BASE_URL", "FACEBOOK_GRAPH_URL", "ZALO_OPENAPI_URL",
     "ZALO_OAUTH_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "ZALO_APP_ID",
     "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "TOKEN_ENCRYPTION_KEY", "JOBS_INLINE", "WEBCHAT_COMMUNE",
+    "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
+    "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
 )
 
 

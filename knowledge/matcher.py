@@ -1,12 +1,18 @@
 """Intent matching over residents' phrasings, with a calibrated confidence.
 
-Each phrasing becomes a set of features of its diacritic-free form (syllables and syllable
-pairs, so "khai sinh" and "so do" are units), weighted by how few intents use them. A message
-is scored against the phrasings that share its rarer features (an inverted index, so the cost
-does not grow with the knowledge base), and each intent takes the score of its closest
-phrasing. Words the index has never seen are corrected to a known word when rapidfuzz finds one
-close enough, and otherwise count against the match: a message about something the bot does not
-know should not borrow confidence from the few words it shares with a known question.
+Each phrasing becomes a set of features of its diacritic-free form: syllables and syllable
+pairs, so "khai sinh" and "so do" are units. A feature weighs more the fewer intents it is
+spread over (by the entropy of its spread, so a word used a lot by one intent and once by
+another still counts). A message gets two scores per intent, both cosine similarities:
+against its closest phrasing (nearest neighbour: catches a resident's exact turn of phrase)
+and against the intent's centroid (all its phrasings pooled: robust to new wording). The
+blend of the two is the intent's score.
+
+Scoring walks an inverted index of the message's rarer features, so the cost does not grow
+with the knowledge base; common features are added only for the shortlist. Unknown words are
+corrected to a known word when rapidfuzz finds one close enough, and otherwise count against
+the match: a message about something the bot does not know should not borrow confidence from
+the few words it shares with a known question.
 """
 from __future__ import annotations
 
@@ -25,9 +31,10 @@ NONE = "none"
 
 @dataclass(frozen=True)
 class Thresholds:
-    answer: float = 0.55  # top score at or above: answer
-    margin: float = 0.08  # ... and at least this far above the next intent
-    clarify: float = 0.38  # between clarify and answer: ask which one was meant
+    """Decision bands, calibrated by `flask --app app kb calibrate` (knowledge/data/thresholds.yaml)."""
+    answer: float = 0.3  # top score at or above: answer ...
+    margin: float = 0.06  # ... if at least this far above the next intent
+    clarify: float = 0.2  # between clarify and answer: ask which one was meant
 
 
 @dataclass(frozen=True)
@@ -38,10 +45,19 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    intent: str  # the answered intent, or "none" unless decision == "answer"
+    intent: str  # the answered intent; "none" unless decision == "answer"
     score: float
     decision: str  # answer | clarify | none
     candidates: tuple[Candidate, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Tuning:
+    nearest_share: float = 0.3  # weight of the nearest-phrasing score against the centroid score
+    oov_weight: float = 0.8  # share of the rarest weight an unknown word counts for
+    typo_cutoff: float = 80  # rapidfuzz ratio for a typo to count as a known word
+    common_postings: int = 400  # features in more phrasings than this are scored for the shortlist only
+    shortlist: int = 40
 
 
 def features(tokens: tuple[str, ...]) -> set[str]:
@@ -50,52 +66,104 @@ def features(tokens: tuple[str, ...]) -> set[str]:
     return feats
 
 
+class _Postings:
+    """feature → [(id, contribution)], split into rare lists and common lookups."""
+
+    def __init__(self, rows: dict[str, list[tuple[int, float]]], common_limit: int):
+        self.rare = {f: p for f, p in rows.items() if len(p) <= common_limit}
+        self.common = {f: dict(p) for f, p in rows.items() if len(p) > common_limit}
+
+    def accumulate(self, feats: Iterable[str]) -> tuple[dict[int, float], list[str]]:
+        scores: dict[int, float] = defaultdict(float)
+        common = []
+        for f in feats:
+            posting = self.rare.get(f)
+            if posting is None:
+                if f in self.common:
+                    common.append(f)
+                continue
+            for item, value in posting:
+                scores[item] += value
+        return scores, common
+
+    def complete(self, item: int, partial: float, common: list[str]) -> float:
+        return partial + sum(self.common[f].get(item, 0.0) for f in common)
+
+
 class MatchIndex:
     """An immutable index over (intent, phrasing) pairs."""
 
-    # Features carried by more phrasings than this are scored only for the shortlist:
-    # they are common words ("lam", "o dau") that cannot tell intents apart anyway.
-    COMMON_POSTINGS = 400
-    SHORTLIST = 40
-    OOV_WEIGHT = 0.6  # share of the rarest weight an unknown word counts for
-    TYPO_CUTOFF = 80
-
-    def __init__(self, phrasings: Iterable[tuple[str, str]], thresholds: Thresholds | None = None):
+    def __init__(self, phrasings: Iterable[tuple[str, str]], thresholds: Thresholds | None = None,
+                 tuning: Tuning | None = None):
         self.thresholds = thresholds or Thresholds()
-        self.intents: list[str] = []
-        self.texts: list[str] = []
-        feature_sets: list[set[str]] = []
-        for intent, text in phrasings:
-            tokens = normalize_vietnamese(text).tokens
-            if not tokens:
-                continue
-            self.intents.append(intent)
-            self.texts.append(" ".join(tokens))
-            feature_sets.append(features(tokens))
+        self.tuning = tuning or Tuning()
+        self.phrasing_intent: list[int] = []
+        self.intent_ids: list[str] = []
+        feature_sets = self._read(phrasings)
         self.weights = self._weights(feature_sets)
         self.max_weight = max(self.weights.values(), default=1.0)
         self.vocabulary = {f for f in self.weights if "_" not in f}
         self._by_initial = self._vocabulary_by_initial()
-        self.postings, self.common = self._postings(feature_sets)
+        limit = self.tuning.common_postings
+        self.nearest = _Postings(self._phrasing_rows(feature_sets), limit)
+        self.centroids = _Postings(self._centroid_rows(feature_sets), limit)
+
+    def _read(self, phrasings: Iterable[tuple[str, str]]) -> list[set[str]]:
+        position: dict[str, int] = {}
+        feature_sets = []
+        for intent, text in phrasings:
+            tokens = normalize_vietnamese(text).tokens
+            if not tokens:
+                continue
+            if intent not in position:
+                position[intent] = len(self.intent_ids)
+                self.intent_ids.append(intent)
+            self.phrasing_intent.append(position[intent])
+            feature_sets.append(features(tokens))
+        return feature_sets
+
+    def _feature_shares(self, feature_sets: list[set[str]]) -> dict[str, dict[int, float]]:
+        """For each feature, the share of each intent's phrasings that carry it."""
+        sizes: dict[int, int] = defaultdict(int)
+        for intent in self.phrasing_intent:
+            sizes[intent] += 1
+        counts: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        for intent, feats in zip(self.phrasing_intent, feature_sets):
+            for f in feats:
+                counts[f][intent] += 1 / sizes[intent]
+        return counts
 
     def _weights(self, feature_sets: list[set[str]]) -> dict[str, float]:
-        """Inverse intent frequency: a word used by every intent weighs little."""
-        intents_of: dict[str, set[str]] = defaultdict(set)
-        for intent, feats in zip(self.intents, feature_sets):
-            for f in feats:
-                intents_of[f].add(intent)
-        n = len(set(self.intents)) or 1
-        return {f: math.log(1 + n / len(owners)) for f, owners in intents_of.items()}
+        """log(1 + intents / effective number of intents the feature is spread over)."""
+        self._shares = self._feature_shares(feature_sets)
+        n = len(self.intent_ids) or 1
+        weights = {}
+        for f, shares in self._shares.items():
+            total = sum(shares.values())
+            entropy = -sum(s / total * math.log(s / total) for s in shares.values())
+            weights[f] = math.log(1 + n / math.exp(entropy))
+        return weights
 
-    def _postings(self, feature_sets: list[set[str]]):
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    def _phrasing_rows(self, feature_sets: list[set[str]]) -> dict[str, list[tuple[int, float]]]:
+        rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for pid, feats in enumerate(feature_sets):
             norm = math.sqrt(sum(self.weights[f] ** 2 for f in feats))
             for f in feats:
-                postings[f].append((pid, self.weights[f] ** 2 / norm))
-        common = {f: dict(p) for f, p in postings.items() if len(p) > self.COMMON_POSTINGS}
-        rare = {f: p for f, p in postings.items() if len(p) <= self.COMMON_POSTINGS}
-        return rare, common
+                rows[f].append((pid, self.weights[f] ** 2 / norm))
+        return rows
+
+    def _centroid_rows(self, feature_sets: list[set[str]]) -> dict[str, list[tuple[int, float]]]:
+        vectors: dict[int, dict[str, float]] = defaultdict(dict)
+        for f, shares in self._shares.items():
+            for intent, share in shares.items():
+                vectors[intent][f] = self.weights[f] * math.sqrt(share)
+        rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for intent, vector in vectors.items():
+            norm = math.sqrt(sum(v * v for v in vector.values()))
+            for f, v in vector.items():
+                rows[f].append((intent, self.weights[f] * v / norm))
+        del self._shares  # only needed while building
+        return rows
 
     def _vocabulary_by_initial(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = defaultdict(list)
@@ -108,9 +176,8 @@ class MatchIndex:
         """The known word a typo most likely stands for, if any."""
         if len(word) < 3 or word.isdigit():
             return None
-        found = process.extractOne(
-            word, self._by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=self.TYPO_CUTOFF
-        )
+        found = process.extractOne(word, self._by_initial.get(word[0], ()), scorer=fuzz.ratio,
+                                   score_cutoff=self.tuning.typo_cutoff)
         return found[0] if found else None
 
     def _query_features(self, tokens: tuple[str, ...]) -> tuple[set[str], float]:
@@ -118,60 +185,61 @@ class MatchIndex:
         known: list[str] = []
         unknown = 0.0
         for word in tokens:
-            if word in self.vocabulary:
-                known.append(word)
-                continue
-            corrected = self._correct(word)
-            if corrected:
-                known.append(corrected)
-            else:
-                known.append("")  # breaks bigrams across the unknown word
-                unknown += (self.OOV_WEIGHT * self.max_weight) ** 2
+            corrected = word if word in self.vocabulary else self._correct(word)
+            if corrected is None:
+                unknown += (self.tuning.oov_weight * self.max_weight) ** 2
+            known.append(corrected or "")  # an unknown word breaks the pairs around it
         feats = {w for w in known if w}
         feats.update(f"{a}_{b}" for a, b in zip(known, known[1:]) if a and b)
         return {f for f in feats if f in self.weights}, unknown
 
     def score_intents(self, text: str) -> list[Candidate]:
+        """Every intent that shares something with the message, best first."""
         feats, unknown = self._query_features(normalize_vietnamese(text).tokens)
         if not feats:
             return []
         query_norm = math.sqrt(sum(self.weights[f] ** 2 for f in feats) + unknown)
-        scores: dict[int, float] = defaultdict(float)
-        common = []
-        for f in feats:
-            posting = self.postings.get(f)
-            if posting is None:
-                common.append(f)
-                continue
-            for pid, value in posting:
-                scores[pid] += value
-        shortlist = sorted(scores, key=scores.__getitem__, reverse=True)[: self.SHORTLIST]
-        if not shortlist:  # only common words matched: score the phrasings they occur in
-            shortlist = list({pid for f in common for pid in self.common[f]})[: self.SHORTLIST * 10]
-        best: dict[str, float] = {}
+        nearest = self._nearest_scores(feats)
+        central = self._centroid_scores(feats)
+        share = self.tuning.nearest_share
+        blended = {
+            intent: (share * nearest.get(intent, 0.0) + (1 - share) * central.get(intent, 0.0)) / query_norm
+            for intent in nearest.keys() | central.keys()
+        }
+        ranked = sorted(blended.items(), key=lambda item: item[1], reverse=True)
+        return [Candidate(self.intent_ids[i], round(score, 4)) for i, score in ranked]
+
+    def _nearest_scores(self, feats: set[str]) -> dict[int, float]:
+        partial, common = self.nearest.accumulate(feats)
+        shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[: self.tuning.shortlist]
+        if not shortlist:
+            shortlist = list({pid for f in common for pid in self.nearest.common[f]})
+        best: dict[int, float] = {}
         for pid in shortlist:
-            total = scores.get(pid, 0.0)
-            for f in common:
-                value = self.common[f].get(pid)
-                if value:
-                    total += value
-            score = total / query_norm
-            intent = self.intents[pid]
+            score = self.nearest.complete(pid, partial.get(pid, 0.0), common)
+            intent = self.phrasing_intent[pid]
             if score > best.get(intent, 0.0):
                 best[intent] = score
-        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
-        return [Candidate(intent, round(score, 4)) for intent, score in ranked]
+        return best
+
+    def _centroid_scores(self, feats: set[str]) -> dict[int, float]:
+        partial, common = self.centroids.accumulate(feats)
+        candidates = partial.keys() or {i for f in common for i in self.centroids.common[f]}
+        return {i: self.centroids.complete(i, partial.get(i, 0.0), common) for i in candidates}
 
     def match(self, text: str) -> Match:
-        ranked = self.score_intents(text)
-        if not ranked:
-            return Match(NONE, 0.0, "none")
-        top = ranked[0]
-        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-        in_scope = tuple(c for c in ranked if c.intent != NONE)[:3]
-        t = self.thresholds
-        if top.intent == NONE or top.score < t.clarify:
-            return Match(NONE, top.score, "none", in_scope)
-        if top.score >= t.answer and top.score - runner_up >= t.margin:
-            return Match(top.intent, top.score, "answer", in_scope)
-        return Match(NONE, top.score, "clarify", in_scope)
+        return decide(self.score_intents(text), self.thresholds)
+
+
+def decide(ranked: list[Candidate], t: Thresholds) -> Match:
+    """Answer, ask, or say "I don't know": a wrong answer is worse than none."""
+    if not ranked:
+        return Match(NONE, 0.0, "none")
+    top = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    in_scope = tuple(c for c in ranked if c.intent != NONE)[:3]
+    if top.intent == NONE or top.score < t.clarify:
+        return Match(NONE, top.score, "none", in_scope)
+    if top.score >= t.answer and top.score - runner_up >= t.margin:
+        return Match(top.intent, top.score, "answer", in_scope)
+    return Match(NONE, top.score, "clarify", in_scope)

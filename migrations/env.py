@@ -3,6 +3,9 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from infra.models import Base
+import channels.models  # noqa: F401  (channel tables on Base.metadata)
+import admin.models  # noqa: F401  (admin tables on Base.metadata)
+import procedures.prefill_models  # noqa: F401  (guided-flow tables on Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from typing import Callable
 
+from i18n import N_
 from infra.models import Commune
 
 Localize = Callable[[object], str | None]
 Gettext = Callable[..., str]
 
 ONLINE_LEVELS = {
-    "full": "Fully online: you can submit and receive the result online.",
-    "partial": "Partly online: you can submit online, but some steps still happen at the office.",
-    "none": "Not online: you have to go to the office.",
-    "unknown": "Whether it can be done online is not confirmed; ask the one-stop desk.",
+    "full": N_("Fully online: you can submit and receive the result online."),
+    "partial": N_("Partly online: you can submit online, but some steps still happen at the office."),
+    "none": N_("Not online: you have to go to the office."),
+    "unknown": N_("Whether it can be done online is not confirmed; ask the one-stop desk."),
 }
 
 

@@ -5,7 +5,13 @@ from bot import payloads
 from bot.commands import requested_language
 from bot.context import Turn
 from bot.messages import QuickReply, Reply
-from i18n import LANGUAGES
+from i18n import LANGUAGES, N_
+
+# Each confirmation names the language it is written in, so a switch to Vietnamese says so.
+_CONFIRMATIONS = {
+    "vi": N_("I will reply in Vietnamese from now on. How can I help you?"),
+    "en": N_("I will reply in English from now on. How can I help you?"),
+}
 
 
 def handles(turn: Turn) -> bool:
@@ -21,8 +27,7 @@ def handle(turn: Turn) -> list[Reply]:
             QuickReply("English", f"{payloads.LANGUAGE}en"),
         ])]
     turn.lang = wanted
-    return [Reply(turn._("I will reply in English from now on. How can I help you?"),
-                  quick_replies=[QuickReply(turn._("Menu"), payloads.MENU)])]
+    return [Reply(turn._(_CONFIRMATIONS[wanted]), quick_replies=[QuickReply(turn._("Menu"), payloads.MENU)])]
 
 
 def _wanted(turn: Turn) -> str | None:

@@ -11,10 +11,12 @@ from bot import office_hours, payloads
 from bot.commands import requested_section
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
+from i18n import N_
 from procedures import render
 from procedures.portal import build_portal_link
 
-SECTION_TITLES = {"overview": "About", "documents": "Papers", "fee": "Fee & time", "where": "Submit online"}
+SECTION_TITLES = {"overview": N_("About"), "documents": N_("Papers"), "fee": N_("Fee & time"),
+                  "where": N_("Submit online")}
 
 
 def handles(turn: Turn) -> bool:

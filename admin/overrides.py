@@ -1,0 +1,37 @@
+"""What the bot asks the admin: a commune's own answer to an entry.
+
+Each process caches all commune answers and drops the cache when the knowledge-base version
+moves; every admin write bumps that version, so all processes see an edit at once.
+"""
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+from sqlalchemy import select
+
+from admin.models import CommuneAnswer
+from infra.db import session_scope
+from infra.models import Commune, Entry
+from knowledge.store import VERSION_KEY
+
+_lock = threading.Lock()
+
+
+def _answers() -> dict[tuple[int, str], dict]:
+    version = current_app.extensions["store"].get(VERSION_KEY) or "0"
+    cached = current_app.extensions.get("admin_answers")
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _lock, session_scope() as session:
+        rows = session.execute(select(CommuneAnswer.commune_id, CommuneAnswer.entry_id, CommuneAnswer.answer))
+        answers = {(commune_id, entry_id): answer for commune_id, entry_id, answer in rows}
+    current_app.extensions["admin_answers"] = (version, answers)
+    return answers
+
+
+def commune_answer(commune: Commune | None, entry: Entry) -> dict | None:
+    """The commune's {vi, en} answer replacing the national one, or None."""
+    if commune is None:
+        return None
+    return _answers().get((commune.id, entry.id))

@@ -1,0 +1,80 @@
+"""Commune settings: name, administrative unit, address, phone, office hours."""
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+
+from admin.access import commune_page, is_super
+from admin.blueprint import bp
+from admin.i18n import _
+from infra.db import get_session
+from infra.models import Commune
+from knowledge.store import bump_version
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+PERIOD_ROWS = 3
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def parse_office_hours(form, previous: dict | None) -> dict | None:
+    days = sorted({int(d) for d in form.getlist("days") if d.isdigit() and 0 <= int(d) <= 6})
+    periods = []
+    for i in range(PERIOD_ROWS):
+        start, end = (form.get(f"start{i}") or "").strip(), (form.get(f"end{i}") or "").strip()
+        if not start and not end:
+            continue
+        if not (_TIME.match(start) and _TIME.match(end)) or start >= end:
+            raise SettingsError(_("Each period needs a start and an end time (HH:MM), the start before the end."))
+        periods.append([start, end])
+    if not days and not periods:
+        return None
+    if not days or not periods:
+        raise SettingsError(_("Office hours need at least one day and one period."))
+    hours = {"days": days, "periods": sorted(periods)}
+    if previous and previous.get("note"):
+        hours["note"] = previous["note"]  # a free-text note written elsewhere is kept
+    return hours
+
+
+def _field(form, name: str, limit: int) -> str | None:
+    value = " ".join((form.get(name) or "").split())
+    return value[:limit] or None
+
+
+def apply_settings(commune: Commune, form) -> None:
+    name = _field(form, "name", 200)
+    if not name:
+        raise SettingsError(_("The commune name is required."))
+    hours = parse_office_hours(form, commune.office_hours)
+    commune.name = name
+    commune.address = _field(form, "address", 500)
+    commune.phone = _field(form, "phone", 50)
+    commune.office_hours = hours
+    if is_super():  # the province decides which province admins manage the commune
+        commune.province = _field(form, "province", 200)
+
+
+@bp.route("/c/<slug>/settings", methods=["GET", "POST"])
+@commune_page
+def settings(commune: Commune):
+    error = None
+    if request.method == "POST":
+        try:
+            apply_settings(commune, request.form)
+        except SettingsError as exc:
+            get_session().rollback()
+            error = str(exc)
+        else:
+            get_session().commit()
+            bump_version()  # answers quote these facts
+            flash(_("Saved."))
+            return redirect(url_for("admin.settings", slug=commune.slug))
+    hours = commune.office_hours or {}
+    periods = list(hours.get("periods") or []) + [["", ""]] * PERIOD_ROWS
+    return render_template("admin/settings.html", commune=commune, error=error,
+                           days=hours.get("days") or [], periods=periods[:PERIOD_ROWS],
+                           can_edit_province=is_super()), (400 if error else 200)

@@ -1,0 +1,53 @@
+"""A platform event reduced to what the worker needs; JSON-able so it can travel through the job queue."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+# kinds the engine answers, plus "unfollow" which is only recorded
+ENGINE_KINDS = ("text", "payload", "attachment", "referral", "follow")
+KINDS = ENGINE_KINDS + ("unfollow",)
+
+
+class ShapeError(ValueError):
+    """The body is not an event of this platform; the text says what is wrong (→ HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    platform: str  # facebook | zalo
+    account: str  # Page id | OA id, as the platform sent it (a string)
+    user: str  # PSID | Zalo user id
+    kind: str
+    key: str  # de-duplication key: platform, account and the platform's message id
+    timestamp_ms: int | None = None
+    text: str | None = None
+    payload: str | None = None
+    attachment: str | None = None
+    ref: str | None = None  # m.me ?ref= value; resolved against the knowledge base by the worker
+    message_id: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Event":
+        return cls(**data)
+
+
+def require_str(container: dict, name: str, where: str) -> str:
+    """A non-empty id field; numbers are accepted (Facebook sends ids as strings, Zalo too, but be lenient)."""
+    value = container.get(name) if isinstance(container, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+        raise ShapeError(f"{where}.{name} must be a non-empty string")
+    return str(value)
+
+
+def as_millis(value: object) -> int | None:
+    """Platform timestamps (ms since the epoch) arrive as numbers or numeric strings."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None

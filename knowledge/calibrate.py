@@ -1,0 +1,103 @@
+"""Choosing the matcher's decision thresholds from the knowledge base itself.
+
+k-fold cross-validation over the phrasings: each fold is matched against an index built
+without it, as if residents had written those lines for the first time. The thresholds
+that answer the most held-out lines while keeping wrong answers under a cap (and rejecting
+most held-out out-of-scope lines) are written to knowledge/data/thresholds.yaml. No
+evaluation set is involved, so the thresholds do not learn any test line.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.content import EntryData
+from knowledge.matcher import NONE, Candidate, MatchIndex, Thresholds, Tuning
+
+
+@dataclass(frozen=True)
+class Outcome:
+    gold: str
+    top: str
+    score: float
+    runner_up: float
+
+
+@dataclass(frozen=True)
+class Report:
+    thresholds: Thresholds
+    accuracy: float
+    rejection: float
+    wrong: float
+    lines: int
+
+
+def index_pairs(entries: list[EntryData]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(phrasings, names): names are always indexed, phrasings are what folds split."""
+    phrasings = [(e.id, p) for e in entries for p in e.phrasings]
+    names = [(e.id, e.name[lang]) for e in entries if e.kind != NONE for lang in ("vi", "en")]
+    return phrasings, names
+
+
+def cross_validate(entries: list[EntryData], folds: int = 5, seed: int = 1,
+                   tuning: Tuning | None = None) -> list[Outcome]:
+    phrasings, names = index_pairs(entries)
+    order = list(range(len(phrasings)))
+    random.Random(seed).shuffle(order)
+    outcomes = []
+    for fold in range(folds):
+        held = set(order[fold::folds])
+        index = MatchIndex([p for i, p in enumerate(phrasings) if i not in held] + names, tuning=tuning)
+        for i in sorted(held):
+            gold, text = phrasings[i]
+            outcomes.append(_outcome(gold, index.score_intents(text)))
+    return outcomes
+
+
+def _outcome(gold: str, ranked: list[Candidate]) -> Outcome:
+    if not ranked:
+        return Outcome(gold, NONE, 0.0, 0.0)
+    return Outcome(gold, ranked[0].intent, ranked[0].score, ranked[1].score if len(ranked) > 1 else 0.0)
+
+
+def measure(outcomes: list[Outcome], t: Thresholds) -> tuple[float, float, float]:
+    """(accuracy on in-scope lines, rejection of out-of-scope lines, share of wrong answers)."""
+    def answers(o: Outcome) -> bool:
+        return o.top != NONE and o.score >= t.answer and o.score - o.runner_up >= t.margin
+
+    in_scope = [o for o in outcomes if o.gold != NONE]
+    out_scope = [o for o in outcomes if o.gold == NONE]
+    right = sum(answers(o) and o.top == o.gold for o in in_scope)
+    wrong = sum(answers(o) and o.top != o.gold for o in outcomes)
+    rejected = sum(not answers(o) for o in out_scope)
+    return right / max(1, len(in_scope)), rejected / max(1, len(out_scope)), wrong / max(1, len(outcomes))
+
+
+def choose(outcomes: list[Outcome], max_wrong: float = 0.02, min_rejection: float = 0.85) -> Report:
+    best: Report | None = None
+    for answer in (x / 100 for x in range(8, 70)):
+        for margin in (x / 100 for x in range(0, 25)):
+            t = Thresholds(answer=answer, margin=margin, clarify=round(answer * 0.6, 3))
+            accuracy, rejection, wrong = measure(outcomes, t)
+            if wrong <= max_wrong and rejection >= min_rejection and (best is None or accuracy > best.accuracy):
+                best = Report(t, accuracy, rejection, wrong, len(outcomes))
+    if best is None:
+        raise ValueError("no thresholds keep wrong answers under the cap; the knowledge base needs work")
+    return best
+
+
+def write_thresholds(report: Report, path: Path) -> None:
+    data = {
+        "thresholds": asdict(report.thresholds),
+        "calibration": {
+            "method": "5-fold cross-validation over the knowledge base's own phrasings (flask --app app kb calibrate)",
+            "held_out_lines": report.lines,
+            "accuracy": round(report.accuracy, 4),
+            "rejection": round(report.rejection, 4),
+            "wrong": round(report.wrong, 4),
+        },
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -1,0 +1,119 @@
+"""Prepared form data at rest: encrypted with Fernet, owned by one resident, expiring.
+
+The key is derived (HKDF-SHA256) from TOKEN_ENCRYPTION_KEY when set, else from SECRET_KEY, so
+the embedded default needs no setup. Nothing personal is stored outside the encrypted payload.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+from sqlalchemy import delete, select
+
+from bot.messages import Incoming
+from infra.db import get_session
+from procedures.prefill_models import PrefillRecord
+
+
+def _secret() -> bytes:
+    config = current_app.config
+    return str(config.get("TOKEN_ENCRYPTION_KEY") or config["SECRET_KEY"]).encode()
+
+
+def _fernet() -> Fernet:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"bot-prefill-v1", info=b"prefill").derive(_secret())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def user_hash(incoming: Incoming) -> str:
+    """Keyed hash of channel + commune + user: finds a resident's rows, reveals nobody."""
+    message = f"{incoming.channel}:{incoming.commune}:{incoming.user}".encode()
+    return hmac.new(_secret(), message, hashlib.sha256).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; they were written in UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def create(incoming: Incoming, commune_id: int | None, flow_id: str, variant: str, lang: str) -> PrefillRecord:
+    ttl = int(current_app.config.get("PREFILL_TTL", 7 * 24 * 3600))
+    record = PrefillRecord(id=secrets.token_urlsafe(24), channel=incoming.channel, user_hash=user_hash(incoming),
+                           commune_id=commune_id, flow_id=flow_id, variant=variant, lang=lang,
+                           payload=encrypt({"answers": {}, "fields": {}}), expires_at=_now() + timedelta(seconds=ttl))
+    get_session().add(record)
+    get_session().flush()
+    return record
+
+
+def encrypt(data: dict) -> str:
+    return _fernet().encrypt(json.dumps(data, ensure_ascii=False).encode()).decode()
+
+
+def decrypt(token: str) -> dict | None:
+    try:
+        return json.loads(_fernet().decrypt(token.encode()))
+    except (InvalidToken, ValueError):
+        return None
+
+
+def load(record_id: str | None) -> PrefillRecord | None:
+    """The live record, or None when it is unknown, deleted or expired (expired rows are removed)."""
+    if not record_id:
+        return None
+    record = get_session().get(PrefillRecord, record_id)
+    if record is None:
+        return None
+    if _aware(record.expires_at) <= _now():
+        get_session().delete(record)
+        return None
+    return record
+
+
+def read(record: PrefillRecord) -> dict:
+    return decrypt(record.payload) or {"answers": {}, "fields": {}}
+
+
+def write(record: PrefillRecord, data: dict) -> None:
+    record.payload = encrypt(data)
+
+
+def set_field(record: PrefillRecord, name: str, value: str) -> None:
+    data = read(record)
+    data.setdefault("fields", {})[name] = value
+    write(record, data)
+
+
+def delete_record(record_id: str | None) -> None:
+    if record_id:
+        get_session().execute(delete(PrefillRecord).where(PrefillRecord.id == record_id))
+
+
+def delete_for(incoming: Incoming) -> int:
+    """Erase every record of this resident ("xóa dữ liệu của tôi"); returns how many."""
+    result = get_session().execute(delete(PrefillRecord).where(
+        PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming)))
+    return result.rowcount or 0
+
+
+def purge_expired() -> int:
+    result = get_session().execute(delete(PrefillRecord).where(PrefillRecord.expires_at <= _now()))
+    return result.rowcount or 0
+
+
+def count_for(incoming: Incoming) -> int:
+    rows = get_session().scalars(select(PrefillRecord.id).where(
+        PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming)))
+    return len(rows.all())
