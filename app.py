@@ -33,9 +33,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from webhooks.facebook import bp as facebook_bp
     from webhooks.webchat import bp as webchat_bp
+    from webhooks.zalo import bp as zalo_bp
 
     app.register_blueprint(webchat_bp)
+    app.register_blueprint(facebook_bp)
+    app.register_blueprint(zalo_bp)
+
+    from procedures.handoff_page import bp as handoff_page_bp
+
+    app.register_blueprint(handoff_page_bp)
+
+    import admin
+
+    admin.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
@@ -46,3 +58,11 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(kb_cli)
     app.cli.add_command(translate_cli)
+
+    from channels.cli import communes_cli
+
+    app.cli.add_command(communes_cli)
+
+    from admin.cli import users_cli
+
+    app.cli.add_command(users_cli)

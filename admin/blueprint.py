@@ -11,3 +11,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 def _protect_forms() -> None:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         current_app.extensions["csrf"].protect()
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    from admin.i18n import _, staff_language
+
+    return {"_": _, "lang": staff_language()}

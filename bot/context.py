@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from admin.access import visible_to
 from bot.messages import Incoming, QuickReply
 from bot import payloads
 from i18n import gettext
@@ -29,7 +30,8 @@ class Turn:
         return self.incoming.payload or ""
 
     def entry(self, intent: str) -> Entry | None:
-        return self.kb.entries.get(intent)
+        entry = self.kb.entries.get(intent)
+        return entry if entry is not None and visible_to(entry, self.commune) else None  # another commune's own
 
     def entry_name(self, entry: Entry) -> str:
         return entry.name_en if self.lang == "en" else entry.name_vi

@@ -10,6 +10,8 @@ from dataclasses import replace
 
 from flask import current_app
 
+from admin.takeover import staff_has_conversation
+from admin.transcript import record_turn
 from bot.context import Turn
 from bot.handlers import HANDLERS
 from bot.messages import Incoming, Reply
@@ -31,6 +33,8 @@ def clean_text(text: str | None, limit: int) -> str | None:
 def handle_message(incoming: Incoming) -> list[Reply]:
     config = current_app.config
     incoming = _cleaned(incoming, config["MAX_MESSAGE_CHARS"])
+    if staff_has_conversation(incoming):  # a staff member answers this resident: the bot stays silent
+        return []
     store = current_app.extensions["store"]
     commune = find_commune(incoming.commune)
     state = load_state(store, incoming)
@@ -43,6 +47,7 @@ def handle_message(incoming: Incoming) -> list[Reply]:
     save_state(store, incoming, turn.state, config["CONVERSATION_TTL"])
     touch_subscriber(incoming, commune, turn.lang)
     log_message(incoming, commune, turn.outcome)
+    record_turn(incoming, commune, replies)
     get_session().commit()
     return replies
 

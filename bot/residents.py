@@ -57,6 +57,8 @@ def unsubscribe(incoming: Incoming) -> None:
 
 def log_message(incoming: Incoming, commune: Commune | None, outcome: dict) -> None:
     text = incoming.text if incoming.kind == "text" else incoming.payload
+    if outcome.get("private"):  # form details typed during a guided flow: never logged
+        text = None
     get_session().add(MessageLog(
         channel=incoming.channel, commune_id=commune.id if commune else None,
         text=mask_personal_numbers(text)[:2000] if text else None,

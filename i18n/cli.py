@@ -7,11 +7,13 @@ The bot reads the .po files directly, so compiling is a check, not a deployment 
 """
 from __future__ import annotations
 
+import re
 from contextlib import chdir
 from pathlib import Path
 
 import click
 from babel.messages.frontend import CommandLineInterface
+from babel.messages.pofile import read_po
 from flask.cli import AppGroup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +21,9 @@ MAPPING = ROOT / "babel.cfg"
 CATALOGUES = ROOT / "i18n"
 TEMPLATE = CATALOGUES / "messages.pot"
 KEYWORDS = ("_", "N_")  # `turn._(...)` / `_(...)` calls and the N_ marker of i18n/__init__.py
+
+# A {placeholder} of str.format (i18n.gettext fills them); pybabel only checks %-style ones.
+PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
 translate_cli = AppGroup("translate", help="Translation catalogues (gettext).")
 
@@ -67,3 +72,15 @@ def update_command(directory: Path) -> None:
 def compile_command(directory: Path) -> None:
     """Compile every messages.po to messages.mo, reporting errors and how much is translated."""
     pybabel("compile", "-d", str(directory), "--statistics")
+    errors = [error for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")) for error in placeholder_errors(po)]
+    if errors:
+        raise click.ClickException("placeholders differ from the msgid:\n" + "\n".join(errors))
+
+
+def placeholder_errors(po: Path) -> list[str]:
+    """Translations whose {placeholders} are not those of their msgid (they would fail at run time)."""
+    with po.open("rb") as f:
+        catalog = read_po(f)
+    return [f"{po}: {message.id!r} -> {message.string!r}" for message in catalog
+            if message.id and message.string
+            and sorted(PLACEHOLDER.findall(message.string)) != sorted(PLACEHOLDER.findall(message.id))]

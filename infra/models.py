@@ -37,6 +37,8 @@ class Entry(Base):
     name_vi: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300))
     content: Mapped[dict] = mapped_column(JSON)  # the data file's entry, as loaded
+    # hash of the data file's entry when last imported: tells a staff edit from a stale import
+    source_hash: Mapped[str | None] = mapped_column(String(64))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     phrasings: Mapped[list["Phrasing"]] = relationship(back_populates="entry", cascade="all, delete-orphan")

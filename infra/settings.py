@@ -18,6 +18,11 @@ DEFAULTS: dict[str, object] = {
     "ZALO_OAUTH_URL": "https://oauth.zaloapp.com",
     "JOBS_INLINE": False,  # tests may run jobs synchronously in the request
     "WEBCHAT_COMMUNE": "demo",  # the commune the local web chat speaks for
+    # guided flows (procedures/flow.py): a paused flow can be resumed within FLOW_TTL; prepared
+    # form data and its /go/<token> link expire after PREFILL_TTL
+    "FLOW_TTL": 20 * 60,
+    "PREFILL_TTL": 7 * 24 * 60 * 60,
+    "PUBLIC_BASE_URL": "",  # e.g. https://bot.example.gov.vn; empty: the host of the request
     # Messenger / Zalo channels (channels/): windows, retries, limits
     "WEBHOOK_MAX_BODY": 1024 * 1024,  # Messenger batches up to 1,000 updates in one POST
     "MESSENGER_WINDOW_HOURS": 24,  # standard messaging window after the resident's last message
@@ -35,6 +40,7 @@ ENV_KEYS = (
     "DEDUP_TTL", "MAX_MESSAGE_CHARS", "PORTAL_BASE_URL", "FACEBOOK_GRAPH_URL", "ZALO_OPENAPI_URL",
     "ZALO_OAUTH_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "ZALO_APP_ID",
     "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "TOKEN_ENCRYPTION_KEY", "JOBS_INLINE", "WEBCHAT_COMMUNE",
+    "FLOW_TTL", "PREFILL_TTL", "PUBLIC_BASE_URL",
     "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
     "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
 )

@@ -9,21 +9,18 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from infra.db import session_scope
 from infra.migrate import upgrade_database
 from knowledge.content import catalogue_ids, load_entries
-from knowledge.store import entry_count, import_from_files, knowledge_base
+from knowledge.store import import_from_files, knowledge_base
 
 kb_cli = AppGroup("kb", help="Knowledge base.")
 
 
 def ensure_knowledge_base() -> None:
-    """Migrate and import on first use, so a fresh checkout answers at once."""
+    """Migrate and import (idempotent), so a fresh checkout answers at once and an
+    updated checkout answers from its current data files."""
     upgrade_database(current_app.config["DATABASE_URL"])
-    with session_scope() as session:
-        empty = entry_count(session) == 0
-    if empty:
-        import_from_files()
+    import_from_files()
 
 
 @kb_cli.command("import")
@@ -31,7 +28,8 @@ def import_command() -> None:
     """Load procedures, FAQ, meta entries and phrasings from the data files (idempotent)."""
     upgrade_database(current_app.config["DATABASE_URL"])
     stats = import_from_files()
-    click.echo(f"{stats['entries']} entries: {stats['created']} created, {stats['updated']} updated")
+    click.echo(f"{stats['entries']} entries: {stats['created']} created, {stats['updated']} updated, "
+               f"{stats['kept']} kept as edited by staff")
 
 
 @kb_cli.command("match")

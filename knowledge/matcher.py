@@ -16,6 +16,7 @@ the few words it shares with a known question.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -56,8 +57,10 @@ class Tuning:
     nearest_share: float = 0.3  # weight of the nearest-phrasing score against the centroid score
     oov_weight: float = 0.8  # share of the rarest weight an unknown word counts for
     typo_cutoff: float = 80  # rapidfuzz ratio for a typo to count as a known word
-    common_postings: int = 400  # features in more phrasings than this are scored for the shortlist only
-    shortlist: int = 40
+    depth: int = 25  # strongest items per feature looked at in the first pass
+    phrasing_shortlist: int = 15
+    intent_shortlist: int = 8
+    strong_share: float = 0.4  # features weighing less than this share of the rarest do not find candidates
 
 
 def features(tokens: tuple[str, ...]) -> set[str]:
@@ -66,32 +69,44 @@ def features(tokens: tuple[str, ...]) -> set[str]:
     return feats
 
 
-class _Postings:
-    """feature → [(id, contribution)], split into rare lists and common lookups."""
+class _ImpactIndex:
+    """Items (phrasings or intents) as sparse vectors, searchable by feature.
 
-    def __init__(self, rows: dict[str, list[tuple[int, float]]], common_limit: int):
-        self.rare = {f: p for f, p in rows.items() if len(p) <= common_limit}
-        self.common = {f: dict(p) for f, p in rows.items() if len(p) > common_limit}
+    Each feature keeps only its `depth` strongest items for the first pass (impact-ordered
+    postings), so a word shared by thousands of entries costs no more than a rare one; the
+    shortlist that pass finds is then scored exactly from the items' own vectors.
+    """
 
-    def accumulate(self, feats: Iterable[str]) -> tuple[dict[int, float], list[str]]:
-        scores: dict[int, float] = defaultdict(float)
-        common = []
-        for f in feats:
-            posting = self.rare.get(f)
-            if posting is None:
-                if f in self.common:
-                    common.append(f)
-                continue
-            for item, value in posting:
-                scores[item] += value
-        return scores, common
+    def __init__(self, vectors: list[dict[str, float]], depth: int):
+        self.vectors = vectors
+        postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for item, vector in enumerate(vectors):
+            for f, value in vector.items():
+                postings[f].append((value, item))
+        self.heads = {f: heapq.nlargest(depth, p) if len(p) > depth else p for f, p in postings.items()}
 
-    def complete(self, item: int, partial: float, common: list[str]) -> float:
-        return partial + sum(self.common[f].get(item, 0.0) for f in common)
+    def best(self, feats: list[str], strong: Iterable[str], count: int) -> list[tuple[int, float]]:
+        """The `count` items most similar to the features, with their exact scores.
+
+        Only the `strong` features (the ones that tell intents apart) find the shortlist;
+        all features score it.
+        """
+        partial: dict[int, float] = defaultdict(float)
+        for f in strong:
+            for value, item in self.heads.get(f, ()):
+                partial[item] += value
+        shortlist = heapq.nlargest(count, partial, key=partial.__getitem__)
+        scored = []
+        for item in shortlist:
+            vector = self.vectors[item]
+            scored.append((item, sum(vector.get(f, 0.0) for f in feats)))
+        return scored
 
 
 class MatchIndex:
     """An immutable index over (intent, phrasing) pairs."""
+
+    CANDIDATES = 5  # intents returned, best first
 
     def __init__(self, phrasings: Iterable[tuple[str, str]], thresholds: Thresholds | None = None,
                  tuning: Tuning | None = None):
@@ -104,11 +119,10 @@ class MatchIndex:
         self.max_weight = max(self.weights.values(), default=1.0)
         self.vocabulary = {f for f in self.weights if "_" not in f}
         self._by_initial = self._vocabulary_by_initial()
-        limit = self.tuning.common_postings
-        self.nearest = _Postings(self._phrasing_rows(feature_sets), limit)
-        self.centroids = _Postings(self._centroid_rows(feature_sets), limit)
+        self.nearest = _ImpactIndex(self._phrasing_vectors(feature_sets), self.tuning.depth)
+        self.centroids = _ImpactIndex(self._centroid_vectors(), self.tuning.depth)
 
-    def _read(self, phrasings: Iterable[tuple[str, str]]) -> list[set[str]]:
+    def _read(self, phrasings: Iterable[tuple[str, str]]) -> list[list[str]]:
         position: dict[str, int] = {}
         feature_sets = []
         for intent, text in phrasings:
@@ -119,10 +133,10 @@ class MatchIndex:
                 position[intent] = len(self.intent_ids)
                 self.intent_ids.append(intent)
             self.phrasing_intent.append(position[intent])
-            feature_sets.append(features(tokens))
+            feature_sets.append(sorted(features(tokens)))  # a fixed order keeps float sums reproducible
         return feature_sets
 
-    def _feature_shares(self, feature_sets: list[set[str]]) -> dict[str, dict[int, float]]:
+    def _feature_shares(self, feature_sets: list[list[str]]) -> dict[str, dict[int, float]]:
         """For each feature, the share of each intent's phrasings that carry it."""
         sizes: dict[int, int] = defaultdict(int)
         for intent in self.phrasing_intent:
@@ -133,7 +147,7 @@ class MatchIndex:
                 counts[f][intent] += 1 / sizes[intent]
         return counts
 
-    def _weights(self, feature_sets: list[set[str]]) -> dict[str, float]:
+    def _weights(self, feature_sets: list[list[str]]) -> dict[str, float]:
         """log(1 + intents / effective number of intents the feature is spread over)."""
         self._shares = self._feature_shares(feature_sets)
         n = len(self.intent_ids) or 1
@@ -144,26 +158,25 @@ class MatchIndex:
             weights[f] = math.log(1 + n / math.exp(entropy))
         return weights
 
-    def _phrasing_rows(self, feature_sets: list[set[str]]) -> dict[str, list[tuple[int, float]]]:
-        rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for pid, feats in enumerate(feature_sets):
+    def _phrasing_vectors(self, feature_sets: list[list[str]]) -> list[dict[str, float]]:
+        vectors = []
+        for feats in feature_sets:
             norm = math.sqrt(sum(self.weights[f] ** 2 for f in feats))
-            for f in feats:
-                rows[f].append((pid, self.weights[f] ** 2 / norm))
-        return rows
+            vectors.append({f: self.weights[f] ** 2 / norm for f in feats})
+        return vectors
 
-    def _centroid_rows(self, feature_sets: list[set[str]]) -> dict[str, list[tuple[int, float]]]:
-        vectors: dict[int, dict[str, float]] = defaultdict(dict)
+    def _centroid_vectors(self) -> list[dict[str, float]]:
+        """Each intent's phrasings pooled: a feature counts by the square root of its share."""
+        vectors: list[dict[str, float]] = [{} for _ in self.intent_ids]
         for f, shares in self._shares.items():
             for intent, share in shares.items():
                 vectors[intent][f] = self.weights[f] * math.sqrt(share)
-        rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for intent, vector in vectors.items():
+        for vector in vectors:
             norm = math.sqrt(sum(v * v for v in vector.values()))
-            for f, v in vector.items():
-                rows[f].append((intent, self.weights[f] * v / norm))
+            for f in vector:
+                vector[f] = self.weights[f] * vector[f] / norm
         del self._shares  # only needed while building
-        return rows
+        return vectors
 
     def _vocabulary_by_initial(self) -> dict[str, list[str]]:
         groups: dict[str, list[str]] = defaultdict(list)
@@ -180,7 +193,7 @@ class MatchIndex:
                                    score_cutoff=self.tuning.typo_cutoff)
         return found[0] if found else None
 
-    def _query_features(self, tokens: tuple[str, ...]) -> tuple[set[str], float]:
+    def _query_features(self, tokens: tuple[str, ...]) -> tuple[list[str], float]:
         """Known features of the message, and the squared weight of what stays unknown."""
         known: list[str] = []
         unknown = 0.0
@@ -191,7 +204,8 @@ class MatchIndex:
             known.append(corrected or "")  # an unknown word breaks the pairs around it
         feats = {w for w in known if w}
         feats.update(f"{a}_{b}" for a, b in zip(known, known[1:]) if a and b)
-        return {f for f in feats if f in self.weights}, unknown
+        # sorted: the same message always sums its scores in the same order (hash seeds vary)
+        return sorted(f for f in feats if f in self.weights), unknown
 
     def score_intents(self, text: str) -> list[Candidate]:
         """Every intent that shares something with the message, best first."""
@@ -199,33 +213,28 @@ class MatchIndex:
         if not feats:
             return []
         query_norm = math.sqrt(sum(self.weights[f] ** 2 for f in feats) + unknown)
-        nearest = self._nearest_scores(feats)
-        central = self._centroid_scores(feats)
+        floor = self.tuning.strong_share * self.max_weight
+        strong = [f for f in feats if self.weights[f] >= floor] or feats
+        nearest = self._nearest_scores(feats, strong)
+        central = self._centroid_scores(feats, strong)
         share = self.tuning.nearest_share
         blended = {
             intent: (share * nearest.get(intent, 0.0) + (1 - share) * central.get(intent, 0.0)) / query_norm
             for intent in nearest.keys() | central.keys()
         }
-        ranked = sorted(blended.items(), key=lambda item: item[1], reverse=True)
+        ranked = heapq.nlargest(self.CANDIDATES, blended.items(), key=lambda item: item[1])
         return [Candidate(self.intent_ids[i], round(score, 4)) for i, score in ranked]
 
-    def _nearest_scores(self, feats: set[str]) -> dict[int, float]:
-        partial, common = self.nearest.accumulate(feats)
-        shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[: self.tuning.shortlist]
-        if not shortlist:
-            shortlist = list({pid for f in common for pid in self.nearest.common[f]})
+    def _nearest_scores(self, feats: list[str], strong: list[str]) -> dict[int, float]:
         best: dict[int, float] = {}
-        for pid in shortlist:
-            score = self.nearest.complete(pid, partial.get(pid, 0.0), common)
+        for pid, score in self.nearest.best(feats, strong, self.tuning.phrasing_shortlist):
             intent = self.phrasing_intent[pid]
             if score > best.get(intent, 0.0):
                 best[intent] = score
         return best
 
-    def _centroid_scores(self, feats: set[str]) -> dict[int, float]:
-        partial, common = self.centroids.accumulate(feats)
-        candidates = partial.keys() or {i for f in common for i in self.centroids.common[f]}
-        return {i: self.centroids.complete(i, partial.get(i, 0.0), common) for i in candidates}
+    def _centroid_scores(self, feats: list[str], strong: list[str]) -> dict[int, float]:
+        return dict(self.centroids.best(feats, strong, self.tuning.intent_shortlist))
 
     def match(self, text: str) -> Match:
         return decide(self.score_intents(text), self.thresholds)

@@ -20,6 +20,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _TONE_MARKS = {"\u0300", "\u0301", "\u0309", "\u0303", "\u0323"}  # huyền sắc hỏi ngã nặng
 _CONSONANT_Y = re.compile(r"^([bcdghklmnprstvx]+)y$")  # kí/ký, lí/lý; "quy" keeps its y
+_CONSONANT_Y_IN_TEXT = re.compile(r"\b([bcdghklmnprstvx]+)y\b")
 
 
 @dataclass(frozen=True)
@@ -29,39 +30,53 @@ class Normalized:
     tokens: tuple[str, ...]  # syllables of `plain`
 
 
-def _move_tone(nucleus: str) -> str:
-    """New-style 'oà', 'uý' → old-style 'òa', 'úy' (the tone on the first vowel)."""
-    first, second = nucleus[0], unicodedata.normalize("NFD", nucleus[1])
-    tone = "".join(c for c in second if c in _TONE_MARKS)
-    base = "".join(c for c in second if c not in _TONE_MARKS)
-    return unicodedata.normalize("NFC", first + tone + base)
+def _old_style_nuclei() -> dict[str, str]:
+    """'oà' → 'òa', 'uý' → 'úy', ...: new-style tone placement → old style, for every tone."""
+    table = {}
+    for tone in _TONE_MARKS:
+        for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+            new = first + unicodedata.normalize("NFC", second + tone)
+            table[new] = unicodedata.normalize("NFC", first + tone) + second
+    return table
 
 
+_OLD_STYLE = _old_style_nuclei()
 # A syllable ending in oa/oe/uy with the tone on the second vowel and no final consonant;
 # after 'q' the u belongs to the consonant, so 'quý' is left alone.
-_NEW_STYLE = re.compile(r"(?<![q\w])(\w*?)(o[àáảãạ]|o[èéẻẽẹ]|u[ỳýỷỹỵ])(?!\w)")
+_NEW_STYLE = re.compile(r"(?<!q)(" + "|".join(_OLD_STYLE) + r")(?!\w)")
 
 
 def canonical_tone_placement(text: str) -> str:
-    def fix(match: re.Match) -> str:
-        onset, nucleus = match.group(1), match.group(2)
-        if onset.endswith("q"):
-            return match.group(0)
-        return onset + _move_tone(nucleus)
+    """'hoà', 'thuỷ', 'khoẻ' → 'hòa', 'thủy', 'khỏe' (one spelling per word)."""
+    return _NEW_STYLE.sub(lambda m: _OLD_STYLE[m.group(1)], text)
 
-    return _NEW_STYLE.sub(fix, text)
+
+def _base_letter_table() -> dict[int, str]:
+    """Every precomposed Latin letter → its bare letter; đ has no decomposition, so it is added by hand."""
+    table = {}
+    for code in range(0x00C0, 0x1EFF + 1):
+        bare = "".join(c for c in unicodedata.normalize("NFD", chr(code)) if unicodedata.category(c) != "Mn")
+        if bare != chr(code) and len(bare) == 1 and bare.isascii():
+            table[code] = bare
+    table.update({ord("đ"): "d", ord("Đ"): "D"})
+    return table
+
+
+_BASE = _base_letter_table()
+_DOUBLED = re.compile(r"(\D)\1")
 
 
 def strip_diacritics(text: str) -> str:
-    """'Đăng ký' → 'Dang ky'. đ has no decomposition, so it is mapped by hand."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return stripped.replace("đ", "d").replace("Đ", "D")
+    """'Đăng ký' → 'Dang ky', whatever the input's Unicode form."""
+    text = unicodedata.normalize("NFC", text).translate(_BASE)
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
 
 
 def _plain_token(token: str) -> str:
-    token = strip_diacritics(token)
-    return _CONSONANT_Y.sub(r"\1i", token)
+    """Tokens are NFC already (normalize_vietnamese starts with NFC), so a table lookup suffices."""
+    return _CONSONANT_Y.sub(r"\1i", token.translate(_BASE))
 
 
 @lru_cache(maxsize=1)
@@ -105,12 +120,14 @@ def _collapse_stretch(token: str) -> str:
 
     No Vietnamese syllable ends in a doubled letter or holds a letter three times running.
     """
-    bases = [strip_diacritics(c) for c in token]
+    bases = token.translate(_BASE)
+    if not _DOUBLED.search(bases):
+        return token
     out: list[str] = []
     i = 0
     while i < len(token):
         j = i
-        while j + 1 < len(token) and bases[j + 1] == bases[i] and not bases[i].isdigit():
+        while j + 1 < len(token) and bases[j + 1] == bases[i]:
             j += 1
         run = j - i + 1
         at_end = j == len(token) - 1 and len(token) > 2
@@ -121,22 +138,47 @@ def _collapse_stretch(token: str) -> str:
 
 def _split_letters_digits(token: str) -> list[str]:
     # "ct07" stays (a form name); "60ngay" → "60 ngay"
+    if token.isalpha() or token.isdigit():
+        return [token]
     parts = re.findall(r"\d+|\D+", token)
     if len(parts) == 2 and parts[0].isalpha() and parts[1].isdigit():
         return [token]
     return parts
 
 
+def _tokens(text: str) -> list[str]:
+    tokens = _TOKEN.findall(text)
+    if not _DOUBLED.search(text.translate(_BASE)):  # the usual case: nothing held down
+        return [part for token in tokens for part in _split_letters_digits(token)]
+    known = _abbreviations()  # "cccd" is an abbreviation, not a held-down key
+    return [part if part in known else _collapse_stretch(part)
+            for token in tokens for part in _split_letters_digits(token)]
+
+
+# No Vietnamese syllable ends in -s, -ed or -ing, so these endings can only be English
+# inflections: "papers" and "paper", "registered" and "register" become one word.
+_ENGLISH_ENDING = re.compile(r"\b([a-z]{3,})(ies|ing|ed|s)\b")
+_ENGLISH_KEEP = frozenset({"this", "thus", "does", "goes", "yes", "has", "was", "his", "its", "less", "news", "plus", "bus"})
+
+
+def _english_stem(match: re.Match) -> str:
+    word = match.group(0)
+    if word in _ENGLISH_KEEP:
+        return word
+    for ending, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("s", "")):
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            if ending == "s" and stem[-1] in "su":  # "class", "bus": not a plural
+                return word
+            return stem + replacement
+    return word
+
+
 def normalize_vietnamese(text: str) -> Normalized:
     text = unicodedata.normalize("NFC", text or "").lower()
     text = _URL.sub(" ", text)
     text = canonical_tone_placement(text)
-    raw = [
-        _collapse_stretch(part)
-        for token in _TOKEN.findall(text)
-        for part in _split_letters_digits(token)
-    ]
-    tokens = _expand(raw)
-    accented = " ".join(tokens)
-    plain_tokens = tuple(_plain_token(t) for t in tokens)
-    return Normalized(accented=accented, plain=" ".join(plain_tokens), tokens=plain_tokens)
+    accented = " ".join(_expand(_tokens(text)))
+    plain = _CONSONANT_Y_IN_TEXT.sub(r"\1i", accented.translate(_BASE))
+    plain = _ENGLISH_ENDING.sub(_english_stem, plain)
+    return Normalized(accented=accented, plain=plain, tokens=tuple(plain.split()))

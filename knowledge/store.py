@@ -6,6 +6,8 @@ bot in all of them at once.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,22 +40,38 @@ def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
     return Thresholds(**{k: float(v) for k, v in data.get("thresholds", {}).items()})
 
 
+def content_hash(content: dict) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def import_entries(session: Session, entries: list[EntryData]) -> dict[str, int]:
-    """Write the data files' entries; idempotent. Staff-added phrasings are kept."""
+    """Write the data files' entries; idempotent.
+
+    An entry staff have edited since the last import keeps their version (its content no
+    longer hashes to what was imported); staff-added phrasings are always kept.
+    """
     existing = {e.id: e for e in session.scalars(select(Entry).options(selectinload(Entry.phrasings)))}
-    created = updated = 0
+    stats = {"created": 0, "updated": 0, "kept": 0, "entries": len(entries)}
     for data in entries:
         entry = existing.get(data.id)
+        new_hash = content_hash(data.content)
         if entry is None:
-            entry = Entry(id=data.id)
+            entry = Entry(id=data.id, enabled=True)
             session.add(entry)
-            created += 1
-        elif entry.content != data.content or entry.name_vi != data.name["vi"]:
-            updated += 1
-        entry.kind, entry.content = data.kind, data.content
+            stats["created"] += 1
+        elif entry.source_hash == new_hash:
+            _replace_seed_phrasings(session, entry, data.phrasings)
+            continue
+        elif entry.source_hash is not None and content_hash(entry.content) != entry.source_hash:
+            stats["kept"] += 1  # edited by staff: their words win over the file
+            _replace_seed_phrasings(session, entry, data.phrasings)
+            continue
+        else:
+            stats["updated"] += 1
+        entry.kind, entry.content, entry.source_hash = data.kind, data.content, new_hash
         entry.name_vi, entry.name_en = data.name["vi"], data.name["en"]
         _replace_seed_phrasings(session, entry, data.phrasings)
-    return {"created": created, "updated": updated, "entries": len(entries)}
+    return stats
 
 
 def _replace_seed_phrasings(session: Session, entry: Entry, texts: list[str]) -> None:
@@ -110,7 +128,3 @@ class KnowledgeBase:
 
 def knowledge_base() -> KnowledgeBase:
     return current_app.extensions["knowledge_base"]
-
-
-def entry_count(session: Session) -> int:
-    return len(session.scalars(select(Entry.id)).all())

@@ -43,7 +43,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; they were written in UTC
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
@@ -76,7 +76,7 @@ def load(record_id: str | None) -> PrefillRecord | None:
     record = get_session().get(PrefillRecord, record_id)
     if record is None:
         return None
-    if _aware(record.expires_at) <= _now():
+    if as_utc(record.expires_at) <= _now():
         get_session().delete(record)
         return None
     return record
@@ -117,3 +117,12 @@ def count_for(incoming: Incoming) -> int:
     rows = get_session().scalars(select(PrefillRecord.id).where(
         PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming)))
     return len(rows.all())
+
+
+def seal(values: dict) -> str:
+    """Personal answers kept in the conversation state are sealed, never in clear."""
+    return encrypt(values)
+
+
+def unseal(token: str | None) -> dict:
+    return (decrypt(token) or {}) if token else {}

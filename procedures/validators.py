@@ -131,7 +131,11 @@ def check_name(text: str) -> Checked:
     letters_only = all(ch.isalpha() or ch in " -'" for ch in name)
     if not letters_only or len(name.replace(" ", "")) < 2 or len(name) > 100:
         return Checked(error=NAME_ERROR)
-    return Checked(value=" ".join(word[:1].upper() + word[1:].lower() for word in name.split(" ")))
+    return Checked(value=" ".join("-".join(_capital(part) for part in word.split("-")) for word in name.split(" ")))
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:].lower()
 
 
 def check_text(text: str) -> Checked:
@@ -148,6 +152,7 @@ VALIDATORS = {
     "phone": check_phone,
     "name": check_name,
     "text": check_text,
+    "place": check_text,  # a place name; the flow also maps it to the current commune
 }
 
 

@@ -13,6 +13,7 @@ Fixtures (see each docstring):
     app_config         extra create_app() settings for `app`; override it in a module
     make_app           factory: make_app(**overrides) -> a further app on the same database
     database_url       the fresh, migrated database of the current test
+    database_seed      override to start every test with rows made once per session
     redis_server       "redis://127.0.0.1:PORT" (session; services only)
     redis_url          "redis://127.0.0.1:PORT/1", emptied before the test (services only)
     postgres_server    "postgresql+psycopg://postgres@127.0.0.1:PORT" (session; services only)
@@ -269,6 +270,23 @@ class PostgresCluster:
     def new_name(self, prefix: str = "t") -> str:
         return f"{prefix}_{next(self._names)}"
 
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """CREATE DATABASE, copied from `template` if given; returns its URL."""
+        sql = f'CREATE DATABASE "{name}"'
+        if template:
+            sql += f' TEMPLATE "{template}"'
+            if self.version_num >= 150000:
+                sql += " STRATEGY FILE_COPY"  # faster than WAL_LOG for small databases without fsync
+        self.execute(sql)
+        return self.url(name)
+
+    @property
+    def version_num(self) -> int:
+        if not hasattr(self, "_version_num"):
+            self.execute("SELECT 1")  # connects
+            self._version_num = int(self._admin.execute("SHOW server_version_num").fetchone()[0])
+        return self._version_num
+
 
 @pytest.fixture(scope="session")
 def _postgres_cluster() -> Iterator[PostgresCluster]:
@@ -310,9 +328,8 @@ def postgres_database(_postgres_cluster: PostgresCluster) -> Iterator[Callable[.
 
     def create(template: str | None = None) -> str:
         name = _postgres_cluster.new_name()
-        _postgres_cluster.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         made.append(name)
-        return _postgres_cluster.url(name)
+        return _postgres_cluster.create_database(name, template)
 
     yield create
     for name in made:
@@ -328,17 +345,77 @@ def backend() -> str:
 
 
 @pytest.fixture
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh database for this test, already migrated to head: a SQLite file in tmp_path
-    (embedded) or a PostgreSQL database copied from the migrated template (services)."""
+def database_seed() -> Callable | None:
+    """None, or a function ``seed(app)`` whose rows every test of the scope starts with.
+
+    It runs once per session (per function object: use a module-level function, not a
+    lambda) inside an app context on a freshly migrated database, which is then copied for
+    each test instead of re-running the seed. Override it in a conftest or module:
+
+        def _import_knowledge(app):
+            import_from_files()
+
+        @pytest.fixture
+        def database_seed():
+            return _import_knowledge
+
+    Only the database is copied: what the seed writes to the store (Redis / memory) is not.
+    """
+    return None
+
+
+@pytest.fixture(scope="session")
+def _seeded_databases(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return {"dir": tmp_path_factory.mktemp("seeded"), "made": {}}
+
+
+def _run_seed(url: str, seed: Callable) -> None:
+    from app import create_app
+
+    app = create_app({"DATABASE_URL": url, "REDIS_URL": None, "SECRET_KEY": "test",
+                      "JOBS_INLINE": True, "TESTING": True})
+    try:
+        with app.app_context():
+            seed(app)
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_seed, _seeded_databases) -> str:
+    """A fresh database for this test, migrated with infra.migrate.upgrade_database (and seeded,
+    see `database_seed`): a SQLite file in tmp_path (embedded) or a PostgreSQL database
+    copied with CREATE DATABASE ... TEMPLATE from one migrated once per session (services)."""
     from infra.migrate import upgrade_database
 
+    made = _seeded_databases["made"]
     if BACKEND == "services":
+        cluster: PostgresCluster = request.getfixturevalue("_postgres_cluster")
         template = request.getfixturevalue("postgres_template")
-        url = request.getfixturevalue("postgres_database")(template=template)
-    else:
-        url = f"sqlite:///{tmp_path / 'bot.db'}"
-    upgrade_database(url)  # a no-op on the copied template; creates the schema on SQLite
+        if database_seed is not None:
+            if database_seed not in made:
+                name = cluster.new_name("seed")
+                _run_seed(cluster.create_database(name, template), database_seed)
+                made[database_seed] = name
+            template = made[database_seed]
+        return request.getfixturevalue("postgres_database")(template=template)
+
+    path = tmp_path / "bot.db"
+    url = f"sqlite:///{path}"
+    if database_seed is None:
+        upgrade_database(url)
+        return url
+    if database_seed not in made:
+        import sqlite3
+
+        seeded = _seeded_databases["dir"] / f"seed_{len(made) + 1}.db"
+        upgrade_database(f"sqlite:///{seeded}")
+        _run_seed(f"sqlite:///{seeded}", database_seed)
+        with sqlite3.connect(seeded) as conn:  # fold the WAL into the file, so one file is a copy
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        made[database_seed] = seeded
+    shutil.copyfile(made[database_seed], path)
     return url
 
 

@@ -72,3 +72,28 @@ class TestAppConfigOverride:
     def test_override(self, app):
         assert app.config["DEFAULT_LANGUAGE"] == "en"
         assert app.config["MAX_MESSAGE_CHARS"] == 10
+
+
+SEED_CALLS: list[str] = []
+
+
+def _seed_two_communes(app) -> None:
+    SEED_CALLS.append(app.config["DATABASE_URL"])
+    with session_scope() as session:
+        session.add_all([Commune(slug="an-binh", name="Xã An Bình"), Commune(slug="tan-lap", name="Xã Tân Lập")])
+
+
+class TestDatabaseSeed:
+    @pytest.fixture
+    def database_seed(self):
+        return _seed_two_communes
+
+    @pytest.mark.parametrize("round_", [1, 2, 3])
+    def test_seeded_rows_are_there_and_private(self, app, round_):
+        with app.app_context():
+            slugs = sorted(get_session().scalars(select(Commune.slug)))
+        assert slugs == ["an-binh", "tan-lap"]  # a later round would see the row added below
+        assert len(SEED_CALLS) == 1  # seeded once, copied for each test
+        assert SEED_CALLS[0] != app.config["DATABASE_URL"]
+        with app.app_context(), session_scope() as session:
+            session.add(Commune(slug=f"round-{round_}", name="Leak"))

@@ -9,7 +9,7 @@ import hmac
 import json
 import logging
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from channels import facebook_events
 from channels.events import ShapeError
@@ -20,18 +20,28 @@ log = logging.getLogger(__name__)
 bp = Blueprint("facebook", __name__)
 
 
+class BodyTooLarge(ValueError):
+    """The body exceeds WEBHOOK_MAX_BODY (→ HTTP 413)."""
+
+
 @bp.errorhandler(ShapeError)
 def _bad_shape(error: ShapeError):
     return jsonify({"error": str(error)}), 400
 
 
-def _raw_body() -> bytes:
+@bp.errorhandler(BodyTooLarge)
+def _too_large(error: BodyTooLarge):
+    return jsonify({"error": str(error)}), 413
+
+
+def read_capped_body() -> bytes:
+    """The raw bytes (signatures are computed on them), refused beyond WEBHOOK_MAX_BODY."""
     limit = current_app.config["WEBHOOK_MAX_BODY"]
     if request.content_length is not None and request.content_length > limit:
-        abort(413, description=f"the body is larger than {limit} bytes")
+        raise BodyTooLarge(f"the body is larger than {limit} bytes")
     raw = request.stream.read(limit + 1)
     if len(raw) > limit:
-        abort(413, description=f"the body is larger than {limit} bytes")
+        raise BodyTooLarge(f"the body is larger than {limit} bytes")
     return raw
 
 
@@ -48,7 +58,7 @@ def verify_subscription():
 
 @bp.post("/webhooks/facebook")
 def receive():
-    raw = _raw_body()
+    raw = read_capped_body()
     secret = current_app.config.get("FACEBOOK_APP_SECRET")
     if not secret:
         log.error("FACEBOOK_APP_SECRET is not set: Messenger events cannot be verified")

@@ -54,6 +54,21 @@ def post_message():
     return jsonify({"replies": [r.to_dict() for r in replies]})
 
 
+@bp.get("/webchat/messages")
+def staff_messages():
+    """GET ?user=...&after=ID: replies commune staff wrote to this user from the admin (the page polls)."""
+    from admin.outbound import webchat_staff_messages
+    from bot.residents import find_commune
+
+    user, after = request.args.get("user") or "", request.args.get("after") or "0"
+    if not user.strip() or len(user) > MAX_USER:
+        raise BadRequest(f"'user' must be a non-empty string of at most {MAX_USER} characters")
+    if not after.isdigit():
+        raise BadRequest("'after' must be a message id")
+    commune = find_commune(request.args.get("commune") or current_app.config["WEBCHAT_COMMUNE"])
+    return jsonify({"messages": webchat_staff_messages(commune, user, int(after)) if commune else []})
+
+
 @bp.get("/chat")
 def chat_page():
     return render_template("webchat/chat.html", commune=request.args.get("commune", ""))

@@ -14,7 +14,7 @@ from channels import zalo_events
 from channels.events import ShapeError
 from channels.ingest import ingest
 from channels.signatures import zalo_valid
-from webhooks.facebook import _raw_body
+from webhooks.facebook import BodyTooLarge, read_capped_body
 
 log = logging.getLogger(__name__)
 bp = Blueprint("zalo", __name__)
@@ -27,9 +27,14 @@ def _bad_shape(error: ShapeError):
     return jsonify({"error": str(error)}), 400
 
 
+@bp.errorhandler(BodyTooLarge)
+def _too_large(error: BodyTooLarge):
+    return jsonify({"error": str(error)}), 413
+
+
 @bp.post("/webhooks/zalo")
 def receive():
-    raw = _raw_body()
+    raw = read_capped_body()
     if not request.headers.get(SIGNATURE):
         return jsonify({"error": f"missing {SIGNATURE}"}), 403
     try:

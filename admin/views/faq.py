@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from admin import editing
-from admin.access import (commune_page, entry_owner, is_super, load_entry, load_revision, may_edit_entry,
-                          visible_to)
+from admin.access import (commune_page, entry_owner, is_super, load_entry, load_message, load_revision,
+                          may_edit_entry, visible_to)
 from admin.blueprint import bp
 from admin.editing import EditError
 from admin.i18n import _
@@ -110,15 +110,26 @@ def reset_answer(commune: Commune, entry_id: str):
 @bp.post("/c/<slug>/faq/<entry_id>/phrasings")
 @commune_page
 def add_phrasing(commune: Commune, entry_id: str):
-    entry = load_entry(commune, entry_id)
+    return attach_phrasing(commune, load_entry(commune, entry_id), request.form.get("text"),
+                           request.form.get("from_message") or "", request.form.get("confirm") == "1")
+
+
+def attach_phrasing(commune: Commune, entry: Entry, raw_text: str | None, source: str, confirmed: bool):
+    """Add a phrasing, first warning when it already matches another entry better.
+    `source` is the id of the unanswered question it comes from, if any."""
+    if source:
+        if not source.isdigit():
+            abort(400, description="from_message must be a message id")
+        load_message(commune, int(source))
     try:
-        text = editing.clean_phrasing(request.form.get("text"))
+        text = editing.clean_phrasing(raw_text)
     except EditError as exc:
         return _entry_page(commune, entry, 400, error=_(str(exc)))
     better = better_elsewhere(text, entry, commune)
-    if better is not None and request.form.get("confirm") != "1":
-        return _entry_page(commune, entry, 200, conflict=better, pending=text)
+    if better is not None and not confirmed:
+        return _entry_page(commune, entry, 200, conflict=better, pending=text, source=source)
     editing.add_phrasing(entry, text, commune, current_user.username)
+    _mark_inbox(commune, source, "phrasing", entry.id)
     return _done(commune, entry, _("Phrasing added. The bot recognises it now."))
 
 
@@ -190,6 +201,11 @@ def new_entry(commune: Commune):
     national = form.get("national") == "1"
     if national and not is_super():
         abort(403)
+    source = form.get("from_message") or ""
+    if source:  # the unanswered question it comes from must be this commune's
+        if not source.isdigit():
+            abort(400, description="from_message must be a message id")
+        load_message(commune, int(source))
     try:
         answer = editing.clean_answer(values["vi"], values["en"])
         phrasings = [editing.clean_phrasing(line) for line in values["phrasings"].splitlines() if line.strip()]
@@ -199,7 +215,7 @@ def new_entry(commune: Commune):
         get_session().rollback()
         return render_template("admin/faq_new.html", commune=commune, values=values, can_national=is_super(),
                                error=_(str(exc))), 400
-    _mark_inbox(commune, form.get("from_message"), "entry", entry.id)
+    _mark_inbox(commune, source, "entry", entry.id)
     return _done(commune, entry, _("Entry created. The bot answers with it now."))
 
 

@@ -1,6 +1,7 @@
 """Answers to frequent questions, with the commune's own facts filled in."""
 from __future__ import annotations
 
+from admin.overrides import commune_answer
 from bot import office_hours, payloads
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
@@ -14,7 +15,7 @@ def handle(turn: Turn) -> list[Reply]:
     entry = turn.chosen_kind("faq")
     turn.record("answer", entry.id, turn.match.score if turn.match else None)
     content = entry.content
-    text = fill_commune_facts(turn, turn.localized(content.get("answer")) or "")
+    text = fill_commune_facts(turn, turn.localized(commune_answer(turn.commune, entry) or content.get("answer")) or "")
     buttons = [Button(turn.localized(link["title"]), link["url"]) for link in content.get("links") or []]
     related = [turn.entry(i) for i in content.get("related") or []]
     choices = [QuickReply(turn.entry_name(e), payloads.ask(e.id)) for e in related if e is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from bot import payloads
 from bot.commands import command_of
 from bot.context import Turn
-from bot.handlers import procedure_guide
+from bot.handlers import guided_flow, procedure_guide
 from bot.menu import main_menu
 from bot.messages import Reply
 
@@ -25,6 +25,8 @@ def handles(turn: Turn) -> bool:
 
 def handle(turn: Turn) -> list[Reply]:
     command = _command(turn)
+    if turn.state.get("flow"):
+        return guided_flow.navigate(turn, command)
     turn.record("navigation", command)
     if command == "back":
         return _back(turn)

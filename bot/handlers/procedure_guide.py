@@ -9,10 +9,12 @@ from flask import current_app
 
 from bot import office_hours, payloads
 from bot.commands import requested_section
+from bot.flow_session import payload as flow_payload
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
 from i18n import N_
 from procedures import render
+from procedures.flow import has_flow
 from procedures.portal import build_portal_link
 
 SECTION_TITLES = {"overview": N_("About"), "documents": N_("Papers"), "fee": N_("Fee & time"),
@@ -66,6 +68,8 @@ def _text(turn: Turn, content: dict, section: str) -> str:
 def _choices(turn: Turn, procedure: str, current: str) -> list[QuickReply]:
     choices = [QuickReply(turn._(title), payloads.section(procedure, name))
                for name, title in SECTION_TITLES.items() if name != current]
+    if has_flow(procedure):
+        choices.insert(0, QuickReply(turn._("Step by step"), flow_payload("start", procedure)))
     if len(turn.state.get("steps") or []) >= 2:
         choices.append(QuickReply(turn._("Back"), payloads.BACK))
     return choices + turn.standard_choices()

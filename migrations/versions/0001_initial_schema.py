@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('name_vi', sa.String(length=300), nullable=False),
     sa.Column('name_en', sa.String(length=300), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
+    sa.Column('source_hash', sa.String(length=64), nullable=True),
     sa.Column('enabled', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id')

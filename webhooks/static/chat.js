@@ -68,4 +68,23 @@
   });
 
   send({ payload: "START" }, null);
+
+  // Replies a commune staff member writes in the admin (handover) arrive by polling.
+  let lastStaff = 0;
+  async function poll() {
+    try {
+      const url = new URL(main.dataset.endpoint, location.href);
+      url.searchParams.set("user", user);
+      url.searchParams.set("after", String(lastStaff));
+      const response = await fetch(url);
+      if (response.ok) {
+        for (const message of (await response.json()).messages || []) {
+          add("staff", message.text);
+          lastStaff = Math.max(lastStaff, message.id);
+        }
+      }
+    } catch (e) { /* offline: the next poll tries again */ }
+    setTimeout(poll, 3000);
+  }
+  poll();
 })();

@@ -1,0 +1,44 @@
+"""A staff member has the conversation: the bot stays silent for that resident until release or timeout.
+
+The mark lives in the shared store with a TTL, so every process sees it and a forgotten
+takeover ends by itself.
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from admin.transcript import record_inbound
+from bot.messages import Incoming
+from bot.residents import find_commune, find_subscriber, log_message, touch_subscriber
+from infra.db import get_session
+
+
+def _key(channel: str, commune_slug: str, user: str) -> str:
+    return f"admin:takeover:{channel}:{commune_slug}:{user}"
+
+
+def take(channel: str, commune_slug: str, user: str, username: str) -> None:
+    current_app.extensions["store"].set(_key(channel, commune_slug, user), username,
+                                        ttl=current_app.config["ADMIN_TAKEOVER_TTL"])
+
+
+def release(channel: str, commune_slug: str, user: str) -> None:
+    current_app.extensions["store"].delete(_key(channel, commune_slug, user))
+
+
+def taken_by(channel: str, commune_slug: str, user: str) -> str | None:
+    return current_app.extensions["store"].get(_key(channel, commune_slug, user))
+
+
+def staff_has_conversation(incoming: Incoming) -> bool:
+    """Engine hook: True (and the message kept for staff) when staff have this resident's conversation."""
+    if taken_by(incoming.channel, incoming.commune, incoming.user) is None:
+        return False
+    commune = find_commune(incoming.commune)
+    # Written to staff, not to the bot: kept as typed so staff can read numbers the resident gives them.
+    record_inbound(incoming, commune, mask=False)
+    subscriber = find_subscriber(incoming, commune)
+    touch_subscriber(incoming, commune, subscriber.language if subscriber else current_app.config["DEFAULT_LANGUAGE"])
+    log_message(incoming, commune, {"decision": "staff"})
+    get_session().commit()
+    return True

@@ -1,0 +1,52 @@
+"""The conversation so far, per resident: what they sent and what the bot or staff answered."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from admin.models import TranscriptLine
+from bot.messages import Incoming, Reply
+from bot.residents import mask_personal_numbers
+from infra.db import get_session
+from infra.models import Commune
+
+MAX_TEXT = 4000
+
+
+def _inbound_text(incoming: Incoming) -> str | None:
+    if incoming.kind == "text":
+        return incoming.text
+    if incoming.kind == "attachment":
+        return incoming.attachment
+    return incoming.payload
+
+
+def record_inbound(incoming: Incoming, commune: Commune | None, mask: bool = True) -> None:
+    text = _inbound_text(incoming)
+    text = mask_personal_numbers(text) if mask else text
+    get_session().add(TranscriptLine(channel=incoming.channel, commune_id=commune.id if commune else None,
+                                     user_id=incoming.user, direction="in", kind=incoming.kind,
+                                     text=(text or "")[:MAX_TEXT]))
+
+
+def record_turn(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> None:
+    """One bot turn. Long digit runs the resident typed are masked, as in the message log."""
+    record_inbound(incoming, commune)
+    for reply in replies:
+        get_session().add(TranscriptLine(channel=incoming.channel, commune_id=commune.id if commune else None,
+                                         user_id=incoming.user, direction="bot", kind="text",
+                                         text=reply.text[:MAX_TEXT]))
+
+
+def record_staff(channel: str, commune: Commune, user: str, text: str, username: str) -> TranscriptLine:
+    line = TranscriptLine(channel=channel, commune_id=commune.id, user_id=user, direction="staff", kind="text",
+                          text=text[:MAX_TEXT], staff_username=username)
+    get_session().add(line)
+    return line
+
+
+def conversation(channel: str, commune: Commune, user: str, limit: int = 200) -> list[TranscriptLine]:
+    rows = get_session().scalars(
+        select(TranscriptLine).where(TranscriptLine.channel == channel, TranscriptLine.commune_id == commune.id,
+                                     TranscriptLine.user_id == user)
+        .order_by(TranscriptLine.id.desc()).limit(limit))
+    return list(reversed(list(rows)))

@@ -1,0 +1,84 @@
+"""Handover inbox: residents who asked for staff, their conversation, staff replies, take and release."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import case, select
+
+from admin import takeover
+from admin.access import commune_page, load_handoff
+from admin.blueprint import bp
+from admin.i18n import _
+from admin.outbound import OutboundError, send_staff_reply
+from admin.transcript import conversation
+from infra.db import get_session
+from infra.models import Commune, HandoffRequest
+
+MAX_REPLY = 2000
+
+
+@bp.get("/c/<slug>/handover")
+@commune_page
+def handover_list(commune: Commune):
+    open_first = case((HandoffRequest.status == "closed", 1), else_=0)
+    requests = list(get_session().scalars(
+        select(HandoffRequest).where(HandoffRequest.commune_id == commune.id)
+        .order_by(open_first, HandoffRequest.id.desc()).limit(100)))
+    taken = {r.id: takeover.taken_by(r.channel, commune.slug, r.user_id) for r in requests if r.status != "closed"}
+    return render_template("admin/handover_list.html", commune=commune, requests=requests, taken=taken)
+
+
+def _page(commune: Commune, handoff: HandoffRequest, status: int = 200, error: str | None = None):
+    return render_template("admin/handover_detail.html", commune=commune, handoff=handoff, error=error,
+                           lines=conversation(handoff.channel, commune, handoff.user_id),
+                           taken_by=takeover.taken_by(handoff.channel, commune.slug, handoff.user_id)), status
+
+
+@bp.get("/c/<slug>/handover/<int:handoff_id>")
+@commune_page
+def handover_detail(commune: Commune, handoff_id: int):
+    return _page(commune, load_handoff(commune, handoff_id))
+
+
+def _take(commune: Commune, handoff: HandoffRequest) -> None:
+    takeover.take(handoff.channel, commune.slug, handoff.user_id, current_user.username)
+    handoff.status = "taken"
+
+
+@bp.post("/c/<slug>/handover/<int:handoff_id>/reply")
+@commune_page
+def handover_reply(commune: Commune, handoff_id: int):
+    handoff = load_handoff(commune, handoff_id)
+    text = (request.form.get("text") or "").strip()
+    if not text or len(text) > MAX_REPLY:
+        return _page(commune, handoff, 400, _("Write a reply of at most 2000 characters."))
+    _take(commune, handoff)
+    try:
+        send_staff_reply(handoff.channel, commune, handoff.user_id, text, current_user.username)
+    except OutboundError as exc:
+        get_session().rollback()  # not delivered: the bot keeps answering this resident
+        takeover.release(handoff.channel, commune.slug, handoff.user_id)
+        return _page(commune, handoff, 502, _(str(exc)))
+    flash(_("Reply sent. The bot stays silent for this resident until you release the conversation."))
+    return redirect(url_for("admin.handover_detail", slug=commune.slug, handoff_id=handoff.id))
+
+
+@bp.post("/c/<slug>/handover/<int:handoff_id>/take")
+@commune_page
+def handover_take(commune: Commune, handoff_id: int):
+    handoff = load_handoff(commune, handoff_id)
+    _take(commune, handoff)
+    get_session().commit()
+    flash(_("You have the conversation: the bot stays silent for this resident."))
+    return redirect(url_for("admin.handover_detail", slug=commune.slug, handoff_id=handoff.id))
+
+
+@bp.post("/c/<slug>/handover/<int:handoff_id>/release")
+@commune_page
+def handover_release(commune: Commune, handoff_id: int):
+    handoff = load_handoff(commune, handoff_id)
+    takeover.release(handoff.channel, commune.slug, handoff.user_id)
+    handoff.status = "closed"
+    get_session().commit()
+    flash(_("Released: the bot answers this resident again."))
+    return redirect(url_for("admin.handover_list", slug=commune.slug))

@@ -1,0 +1,241 @@
+"""Collecting the online form's fields: ask, validate, summarise, confirm, change one, cancel.
+
+Values go straight into the encrypted prefill record; the conversation state holds only the
+record's random id and which field is being asked. The resident's texts in these phases are
+marked private so the message log does not keep them.
+"""
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+
+from bot import flow_session as session
+from bot import payloads
+from bot.context import Turn
+from bot.messages import Button, QuickReply, Reply
+from procedures import answers, communes, prefill, validators
+from procedures import flow as flows
+from procedures.handoff_token import make_token
+
+
+def _record(turn: Turn, state: dict):
+    return prefill.load(state.get("record"))
+
+
+def private(turn: Turn, state: dict) -> None:
+    turn.outcome = {"decision": "flow", "intent": state["id"], "score": None, "private": True}
+
+
+def start(turn: Turn, state: dict, result: flows.Result) -> list[Reply]:
+    record = prefill.create(turn.incoming, turn.commune.id if turn.commune else None, state["id"],
+                            result.variant, state["lang"])
+    data = prefill.read(record)
+    data["answers"] = dict(state["answers"])
+    data["fields"].update({k: v for k, v in prefill.unseal(state.get("sealed")).items() if k in result.prefill})
+    data["order"] = result.prefill
+    prefill.write(record, data)
+    state.update({"record": record.id, "sealed": None, "phase": "collect", "field": None, "asked": []})
+    intro = Reply(turn._("I will ask for the details the online form needs. They are stored encrypted for {days} days, "
+                         "only for you, and deleted when you cancel or type \"xóa dữ liệu của tôi\".",
+                         days=_days()))
+    return [intro] + _ask_next(turn, state)
+
+
+def _days() -> int:
+    return max(1, int(current_app.config.get("PREFILL_TTL", 7 * 24 * 3600)) // 86400)
+
+
+def _missing(data: dict) -> list[str]:
+    return [name for name in data.get("order") or [] if name not in data["fields"]]
+
+
+def _ask_next(turn: Turn, state: dict) -> list[Reply]:
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    missing = _missing(prefill.read(record))
+    if not missing:
+        return show_summary(turn, state)
+    state.update({"phase": "collect", "field": missing[0]})
+    state.setdefault("asked", []).append(missing[0])
+    return [ask_field(turn, missing[0])]
+
+
+def ask_field(turn: Turn, name: str) -> Reply:
+    field = flows.fields()[name]
+    return Reply(turn.localized(field["prompt"]),
+                 quick_replies=session.nav_choices(turn) + [QuickReply(turn._("Cancel"), session.payload("cancel"))])
+
+
+def on_text(turn: Turn, state: dict) -> list[Reply]:
+    """A text while collecting, changing or confirming."""
+    private(turn, state)
+    if state["phase"] == "confirm":
+        return _on_confirm_text(turn, state)
+    return _take_value(turn, state, turn.incoming.text or "")
+
+
+def _take_value(turn: Turn, state: dict, text: str) -> list[Reply]:
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    name = state["field"]
+    field = flows.fields()[name]
+    checked = validators.check(field["kind"], text)
+    if not checked.ok:
+        return [Reply(turn._(checked.error) + "\n" + turn.localized(field["prompt"]),
+                      quick_replies=_topic_offer(turn) + ask_field(turn, name).quick_replies)]
+    value, notes = checked.value, []
+    if field["kind"] == "place":
+        value, notes = _with_current_commune(turn, value)
+    prefill.set_field(record, name, value)
+    if state["phase"] == "change":
+        return notes + show_summary(turn, state)
+    return notes + _ask_next(turn, state)
+
+
+def _topic_offer(turn: Turn) -> list[QuickReply]:
+    """A wrong value that reads like a question: offer its topic (tapping it pauses the flow)
+    rather than switch on a guess; a name can look like a procedure to the matcher."""
+    match = turn.match
+    entry = turn.entry(match.intent) if match is not None and match.decision == "answer" else None
+    if entry is None or entry.kind not in ("procedure", "faq"):
+        return []
+    return [QuickReply(turn._("Ask: {topic}", topic=turn.entry_name(entry))[:20], payloads.ask(entry.id))]
+
+
+def _with_current_commune(turn: Turn, value: str) -> tuple[str, list[Reply]]:
+    place = communes.resolve(value)
+    if place is None or not place.converted:
+        return value, []
+    note = turn._("After the 2025 reorganisation this place is now: {place}.", place=place.label)
+    return f"{value} ({place.label})", [Reply(note)]
+
+
+def show_summary(turn: Turn, state: dict) -> list[Reply]:
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    data = prefill.read(record)
+    state.update({"phase": "confirm", "field": None})
+    lines = [turn._("Please check your details:")]
+    for n, name in enumerate(data.get("order") or [], 1):
+        label = turn.localized(flows.fields()[name]["label"])
+        lines.append(f"{n}. {label}: {data['fields'].get(name, '—')}")
+    lines.append(turn._("Is everything correct?"))
+    return [Reply("\n".join(lines), quick_replies=[
+        QuickReply(turn._("Yes, correct"), session.payload("confirm")),
+        QuickReply(turn._("Change one item"), session.payload("change")),
+        QuickReply(turn._("Cancel"), session.payload("cancel")),
+    ])]
+
+
+def _on_confirm_text(turn: Turn, state: dict) -> list[Reply]:
+    said = answers.yes_no(turn.incoming.text)
+    if said is True:
+        return confirm(turn, state)
+    record = _record(turn, state)
+    order = prefill.read(record).get("order", []) if record else []
+    choices = [{"value": name, "label": flows.fields()[name]["label"]} for name in order]
+    named = answers.choice(turn.incoming.text, choices, turn.lang)
+    if named:
+        return change(turn, state, named)
+    return choose_change(turn, state)
+
+
+def choose_change(turn: Turn, state: dict) -> list[Reply]:
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    order = prefill.read(record).get("order") or []
+    choices = [QuickReply(turn.localized(flows.fields()[name]["label"])[:20], session.payload("edit", name))
+               for name in order]
+    lines = [turn._("Which item do you want to change? Tap it or type its number.")]
+    lines += [f"{n}. {turn.localized(flows.fields()[name]['label'])}" for n, name in enumerate(order, 1)]
+    return [Reply("\n".join(lines), quick_replies=choices)]
+
+
+def change(turn: Turn, state: dict, name: str) -> list[Reply]:
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    if name not in (prefill.read(record).get("order") or []):
+        return choose_change(turn, state)
+    state.update({"phase": "change", "field": name})
+    return [ask_field(turn, name)]
+
+
+def back(turn: Turn, state: dict) -> list[Reply] | None:
+    """One step back inside the collection; None when the collection is at its first field."""
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    data = prefill.read(record)
+    order = data.get("order") or []
+    if state["phase"] == "change":
+        return show_summary(turn, state)
+    if state["phase"] == "confirm":
+        return change(turn, state, order[-1]) if order else None
+    asked = state.setdefault("asked", [])
+    if len(asked) < 2:
+        return None
+    asked.pop()
+    previous = asked[-1]
+    data["fields"].pop(previous, None)
+    prefill.write(record, data)
+    state["field"] = previous
+    return [ask_field(turn, previous)]
+
+
+def confirm(turn: Turn, state: dict) -> list[Reply]:
+    record = _record(turn, state)
+    if record is None:
+        return expired(turn)
+    session.end(turn, keep_record=True)
+    return [hand_off_reply(turn, record.id, with_data=True)]
+
+
+def hand_off_reply(turn: Turn, record_id: str, with_data: bool) -> Reply:
+    url = page_url(make_token(record_id))
+    if with_data:
+        text = turn._("Your details are ready. Open the page below: it has your checklist and each detail with a "
+                      "Copy button. Then tap the button there to go to the national portal, sign in with VNeID, "
+                      "choose your commune and paste the details. The page works for {days} days.", days=_days())
+    else:
+        text = turn._("Here is your personal checklist with the button to the national portal. "
+                      "The page works for {days} days.", days=_days())
+    return Reply(text, buttons=[Button(turn._("Open my prepared page"), url)], quick_replies=[
+        QuickReply(turn._("Delete my data"), session.payload("erase")),
+        QuickReply(turn._("Menu"), "MENU"),
+    ])
+
+
+def page_url(token: str) -> str:
+    base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+    path = url_for("handoff_page.show", token=token)
+    if base:
+        return base + path
+    return request.host_url.rstrip("/") + path if request else path
+
+
+def cancel(turn: Turn) -> list[Reply]:
+    session.end(turn)
+    return [Reply(turn._("Cancelled. The details you typed have been deleted."),
+                  quick_replies=turn.standard_choices())]
+
+
+def erase(turn: Turn) -> list[Reply]:
+    state = session.active(turn)
+    if state is not None and state.get("phase") in ("collect", "change", "confirm"):
+        session.end(turn)
+    session.discard_paused(turn)
+    count = prefill.delete_for(turn.incoming)
+    turn.outcome = {"decision": "flow", "intent": "erase", "score": None, "private": True}
+    text = (turn._("Done: I deleted all the details you prepared ({count}).", count=count) if count
+            else turn._("There is no prepared data of yours stored here."))
+    return [Reply(text, quick_replies=turn.standard_choices())]
+
+
+def expired(turn: Turn) -> list[Reply]:
+    session.end(turn)
+    return [Reply(turn._("Your prepared details are no longer stored (they expire after {days} days or were deleted). "
+                         "Tap Menu to start again.", days=_days()), quick_replies=turn.standard_choices())]

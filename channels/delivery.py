@@ -1,0 +1,146 @@
+"""Getting rendered replies to the resident: in order, at most once each, nothing lost silently.
+
+Every platform message of an answer is a Delivery row written before the first send. A
+transient failure (timeout, 5xx, rate limit) re-queues the rest of the answer with exponential
+backoff and jitter; a permanent one (blocked, outside the window, invalid token) is recorded with
+the platform's code and not retried. Whatever does not reach the resident ends in the dead-letter
+table, as does a reply outside the platform's messaging window (not attempted at all).
+"""
+from __future__ import annotations
+
+import logging
+import random
+from datetime import datetime, timezone
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from channels import facebook_send, zalo_send, zalo_tokens
+from channels.accounts import Account, get_account
+from channels.models import FACEBOOK, DeadLetter, Delivery
+from channels.results import PERMANENT, STALE_TOKEN, TRANSIENT, SendResult
+from channels.tenancy import as_utc
+from infra.db import session_scope
+from infra.models import Subscriber
+
+log = logging.getLogger(__name__)
+
+OPEN = ("pending", "retrying")
+
+
+def schedule(account: Account, event_key: str, user: str, messages: list[dict]) -> None:
+    """Record the answer's parts (once, even if the job runs twice) and send them."""
+    with session_scope() as db:
+        known = db.scalar(select(func.count()).select_from(Delivery).where(Delivery.event_key == event_key))
+        if not known:
+            db.add_all([Delivery(event_key=event_key, seq=i, platform=account.platform, account_id=account.id,
+                                 commune_id=account.commune_id, user_id=user, body=body, status="pending",
+                                 attempts=0) for i, body in enumerate(messages)])
+    deliver(event_key)
+
+
+def deliver(event_key: str) -> None:
+    """Send the parts not yet sent, in order; stop at the first failure."""
+    with session_scope() as db:
+        rows = list(db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
+                               .order_by(Delivery.seq)))
+        account = get_account(db, rows[0].account_id) if rows else None
+    if not rows:
+        return
+    if account is None:
+        _give_up(rows, "unknown_account", "unknown_account", "the Page/OA was removed before the reply was sent")
+        return
+    closed = window_closed(account, rows[0].user_id)
+    if closed:
+        _give_up(rows, "outside_window", "window", closed, status="skipped")
+        return
+    for i, row in enumerate(rows):
+        result = _send(account, row)
+        if result.ok:
+            _update(row.id, status="sent", platform_message_id=result.message_id, error_code=None, error_message=None)
+            continue
+        _after_failure(event_key, row, rows[i + 1:], result)
+        return
+
+
+def _after_failure(event_key: str, row: Delivery, rest: list[Delivery], result: SendResult) -> None:
+    config = current_app.config
+    detail = result.detail or result.reason
+    if result.outcome == TRANSIENT and row.attempts < config["DELIVERY_MAX_ATTEMPTS"]:
+        _update(row.id, status="retrying", error_code=result.code, error_message=detail)
+        delay = backoff(row.attempts)
+        log.info("%s send failed (%s), attempt %d; retry in %.2fs", row.platform, result.code, row.attempts, delay)
+        from channels.worker import deliver_job
+
+        current_app.extensions["jobs"].enqueue(deliver_job, event_key, delay=delay)
+        return
+    reason = result.reason if result.outcome == PERMANENT else "retries_exhausted"
+    log.warning("%s reply to a resident failed for good: %s (code %s)", row.platform, reason, result.code)
+    _give_up([row], reason or "rejected", result.code, detail)
+    if rest:
+        _give_up(rest, "not_sent", result.code, "an earlier part of the same answer failed")
+
+
+def backoff(attempts: int) -> float:
+    """Exponential delay in seconds with 'equal jitter': half fixed, half random."""
+    config = current_app.config
+    ceiling = min(config["DELIVERY_RETRY_MAX_MS"], config["DELIVERY_RETRY_BASE_MS"] * 2 ** max(0, attempts - 1))
+    return (ceiling / 2 + random.uniform(0, ceiling / 2)) / 1000
+
+
+def _send(account: Account, row: Delivery) -> SendResult:
+    row.attempts += 1
+    _update(row.id, attempts=row.attempts)
+    if account.platform == FACEBOOK:
+        return facebook_send.send(account.access_token or "", row.user_id, row.body)
+    return _send_zalo(account, row)
+
+
+def _send_zalo(account: Account, row: Delivery) -> SendResult:
+    try:
+        token = zalo_tokens.access_token(account.id)
+        result = zalo_send.send(token, row.user_id, row.body)
+        if result.outcome == STALE_TOKEN:  # revoked or replaced early: one refresh, one more try
+            token = zalo_tokens.refresh(account.id, stale=token)
+            result = zalo_send.send(token, row.user_id, row.body)
+    except zalo_tokens.TokenRefreshError as error:
+        return SendResult(TRANSIENT if error.transient else PERMANENT, code=error.code, detail=str(error),
+                          reason="token_refresh_failed")
+    if result.outcome == STALE_TOKEN:
+        return SendResult(PERMANENT, code=result.code, detail=result.detail, reason="invalid_token")
+    return result
+
+
+def window_closed(account: Account, user: str) -> str | None:
+    """Why a normal reply may not be sent now, or None while the messaging window is open."""
+    config = current_app.config
+    hours = config["MESSENGER_WINDOW_HOURS"] if account.platform == FACEBOOK else config["ZALO_WINDOW_HOURS"]
+    with session_scope() as db:
+        last = db.scalar(select(Subscriber.last_message_at).where(
+            Subscriber.channel == account.platform, Subscriber.user_id == user,
+            Subscriber.commune_id == account.commune_id))
+    last = as_utc(last)
+    if last is None:
+        return "the resident has not written to this page/OA"
+    age = (datetime.now(timezone.utc) - last).total_seconds() / 3600
+    if age > hours:
+        return f"outside the {hours} h messaging window: the resident last wrote {age:.1f} h ago"
+    return None
+
+
+def _update(delivery_id: int, **values) -> None:
+    with session_scope() as db:
+        row = db.get(Delivery, delivery_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def _give_up(rows: list[Delivery], reason: str, code: str | None, detail: str | None, status: str = "failed") -> None:
+    with session_scope() as db:
+        for row in rows:
+            stored = db.get(Delivery, row.id)
+            stored.status, stored.error_code = status, code
+            stored.error_message = (detail or reason)[:500]
+            db.add(DeadLetter(delivery_id=row.id, platform=row.platform, commune_id=row.commune_id,
+                              user_id=row.user_id, reason=reason, error_code=code, detail=(detail or "")[:500],
+                              body=row.body, attempts=stored.attempts))

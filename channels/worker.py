@@ -1,0 +1,100 @@
+"""Worker jobs: answer one platform event, and resume a delivery after a transient failure.
+
+Both run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timezone
+
+from flask import current_app
+
+from bot import payloads
+from bot.engine import handle_message
+from bot.messages import Incoming, Reply
+from bot.residents import find_commune, find_subscriber
+from channels import delivery, facebook_send, zalo_send
+from channels.accounts import Account, find_account
+from channels.events import Event
+from channels.models import FACEBOOK
+from infra.db import session_scope
+from infra.models import Subscriber
+from knowledge.store import knowledge_base
+
+log = logging.getLogger(__name__)
+
+RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
+
+
+def process_event(data: dict) -> None:
+    event = Event.from_dict(data)
+    with session_scope() as db:
+        account = find_account(db, event.platform, event.account)
+    if account is None:
+        log.warning("%s event for unknown page/OA %s acknowledged and dropped", event.platform, event.account)
+        return
+    if event.kind == "unfollow":
+        record_unfollow(event, account)
+        return
+    incoming = to_incoming(event, account)
+    replies = _answer(incoming, account)
+    messages = RENDERERS[event.platform](replies, _language(incoming))
+    delivery.schedule(account, event.key, event.user, messages)
+
+
+def deliver_job(event_key: str) -> None:
+    delivery.deliver(event_key)
+
+
+def to_incoming(event: Event, account: Account) -> Incoming:
+    moment = datetime.fromtimestamp(event.timestamp_ms / 1000, timezone.utc) if event.timestamp_ms else \
+        datetime.now(timezone.utc)
+    common = {"channel": event.platform, "commune": account.commune_slug, "user": event.user,
+              "message_id": event.message_id, "time": moment}
+    if event.kind == "referral":
+        return Incoming(**common, kind="referral", payload=referral_payload(event.ref))
+    return Incoming(**common, kind=event.kind, text=event.text, payload=event.payload, attachment=event.attachment)
+
+
+def referral_payload(ref: str | None) -> str:
+    """m.me/PAGE?ref=<intent id> opens that guide; any other ref is a plain start."""
+    if ref and ref in knowledge_base().snapshot().entries:
+        return payloads.ask(ref)
+    return payloads.START
+
+
+def _answer(incoming: Incoming, account: Account) -> list[Reply]:
+    """The engine's replies; on Messenger a "typing…" bubble if they are slow to come."""
+    if account.platform != FACEBOOK or not account.access_token:
+        return handle_message(incoming)
+    config = current_app.config
+    args = (config["FACEBOOK_GRAPH_URL"], config["SEND_TIMEOUT"], account.access_token, incoming.user)
+    after = config["TYPING_INDICATOR_AFTER_MS"] / 1000
+    if after <= 0:
+        facebook_send.typing_on(*args)
+        return handle_message(incoming)
+    timer = threading.Timer(after, facebook_send.typing_on, args=args)
+    timer.daemon = True
+    timer.start()
+    try:
+        return handle_message(incoming)
+    finally:
+        timer.cancel()
+
+
+def _language(incoming: Incoming) -> str:
+    subscriber = find_subscriber(incoming, find_commune(incoming.commune))
+    return subscriber.language if subscriber else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def record_unfollow(event: Event, account: Account) -> None:
+    """The resident left the OA: no reply (it could not be delivered), no more reminders."""
+    with session_scope() as db:
+        subscriber = db.query(Subscriber).filter_by(channel=event.platform, user_id=event.user,
+                                                    commune_id=account.commune_id).one_or_none()
+        if subscriber is None:
+            subscriber = Subscriber(channel=event.platform, user_id=event.user, commune_id=account.commune_id)
+            db.add(subscriber)
+        subscriber.reminders_opt_in = False
+        subscriber.unsubscribed_at = datetime.now(timezone.utc)

@@ -1,0 +1,140 @@
+"""The admin in a real Chromium against the app on a real HTTP server on 127.0.0.1:
+log in, edit an answer and see it in /chat, teach the bot an unanswered question,
+reply to a handover and see it arrive in the web chat, and commune B's pages refused."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from admin_helpers import PASSWORD
+from i18n import gettext
+
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+HOURS_TEXT = "Thứ Hai–Thứ Sáu"
+
+
+@pytest.fixture
+def server(app, world):
+    live = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=live.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{live.server_port}"
+    live.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _page(browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    return page
+
+
+def _log_in(browser, server: str, username: str):
+    page = _page(browser)
+    page.goto(f"{server}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{server}/admin/c/**")
+    return page
+
+
+def _open_chat(browser, server: str):
+    page = _page(browser)
+    page.goto(f"{server}/chat")
+    page.locator("#log li.bot").first.wait_for(timeout=15000)
+    return page
+
+
+def _ask(page, text: str) -> str:
+    count = page.locator("#log li.bot").count()
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    page.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+    return page.locator("#log li.bot").nth(count).text_content()
+
+
+def test_edit_an_answer_and_see_it_in_the_chat(browser, server):
+    admin = _log_in(browser, server, "staff-a")
+    admin.goto(f"{server}/admin/c/demo/faq")
+    admin.fill("input[name=q]", "giờ làm việc")
+    admin.click("form.search button[type=submit]")
+    admin.click("a[href$='/faq/faq-gio-lam-viec']")
+    answer = "<script>window.pwned = 1</script> Xã An Bình tiếp dân cả sáng thứ Bảy."
+    admin.fill("#commune-answer textarea[name=vi]", answer)
+    admin.click("#commune-answer button[type=submit]")
+    assert admin.locator(".flash").count() == 1
+    assert admin.locator("#commune-answer textarea[name=vi]").input_value() == answer
+    chat = _open_chat(browser, server)
+    reply = _ask(chat, "giờ làm việc của xã")
+    assert "tiếp dân cả sáng thứ Bảy" in reply and "<script>" in reply  # shown as text
+    assert chat.evaluate("window.pwned") is None and admin.evaluate("window.pwned") is None
+    assert chat.locator("#log script").count() == 0
+    assert chat.dialogs == [] and admin.dialogs == []
+
+
+def test_attach_an_unanswered_question_and_the_bot_answers_it(browser, server):
+    question = "cán bộ trực mấy giờ"
+    chat = _open_chat(browser, server)
+    assert HOURS_TEXT not in _ask(chat, question)
+    admin = _log_in(browser, server, "staff-a")
+    admin.goto(f"{server}/admin/c/demo/unanswered")
+    card = admin.locator("section.question", has_text=question)
+    card.locator("select[name=entry_id]").select_option("faq-gio-lam-viec")
+    card.locator("form.attach button[type=submit]").click()
+    if admin.locator("#conflict").count():  # it looked closer to another entry: confirm
+        admin.click("#conflict button[type=submit]")
+    admin.locator(".flash").wait_for()
+    assert question in admin.locator("ul.phrasings").text_content()
+    assert HOURS_TEXT in _ask(chat, question)
+    admin.goto(f"{server}/admin/c/demo/unanswered")
+    assert admin.locator("section.question", has_text=question).count() == 0
+
+
+def test_reply_to_a_handover_reaches_the_web_chat(browser, server):
+    chat = _open_chat(browser, server)
+    _ask(chat, "giờ làm việc của xã thế nào")
+    talk = gettext("vi", "Talk to staff")
+    count = chat.locator("#log li.bot").count()
+    chat.locator("#choices button", has_text=talk).first.click()
+    chat.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+    admin = _log_in(browser, server, "staff-a")
+    admin.goto(f"{server}/admin/c/demo/handover")
+    admin.locator("ul.list a").first.click()
+    assert "giờ làm việc của xã thế nào" in admin.locator("ol.transcript").text_content()
+    admin.fill("#reply textarea[name=text]", "Chào bạn, cán bộ tư pháp đây. Bạn cần bản chính giấy chứng sinh.")
+    admin.click("#reply button[type=submit]")
+    admin.locator(".flash").wait_for()
+    chat.locator("#log li.staff").wait_for(timeout=15000)
+    assert chat.locator("#log li.staff").text_content() == "Chào bạn, cán bộ tư pháp đây. Bạn cần bản chính giấy chứng sinh."
+    count = chat.locator("#log li.bot").count()
+    chat.fill("#text", "cảm ơn, tôi mang thêm gì nữa?")
+    chat.press("#text", "Enter")
+    admin.reload()
+    admin.locator("ol.transcript", has_text="tôi mang thêm gì nữa").wait_for(timeout=10000)
+    assert chat.locator("#log li.bot").count() == count  # the bot stayed silent
+
+
+def test_commune_a_account_refused_on_commune_b_pages(browser, server):
+    admin = _log_in(browser, server, "staff-a")
+    for path in ("faq", "settings", "unanswered", "handover", "stats", "faq/faq-dia-chi", "try?text=x"):
+        response = admin.goto(f"{server}/admin/c/xa-b/{path}")
+        assert response.status == 404, path
+        assert "Xã Bình Minh" not in admin.content()
+    assert admin.goto(f"{server}/admin/c/demo/settings").status == 200

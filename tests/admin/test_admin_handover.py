@@ -1,0 +1,80 @@
+"""Handover: the inbox with the conversation, staff replies reaching the web chat, the bot silent until release."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from admin_helpers import chat, post
+from infra.db import get_session
+from infra.models import HandoffRequest
+
+
+def _ask_for_staff(app, user: str = "resident-1", commune: str = "demo") -> int:
+    client = app.test_client()
+    chat(client, "giấy khai sinh cần những gì", user=user, commune=commune)
+    client.post(f"/webchat/messages?commune={commune}", json={"user": user, "payload": "HANDOFF"})
+    with app.app_context():
+        return get_session().scalar(select(HandoffRequest.id).where(HandoffRequest.user_id == user))
+
+
+def _poll(client, user: str = "resident-1", after: int = 0) -> list[dict]:
+    response = client.get(f"/webchat/messages?user={user}&after={after}")
+    assert response.status_code == 200
+    return response.get_json()["messages"]
+
+
+def test_inbox_shows_the_conversation(app, staff_a):
+    handoff = _ask_for_staff(app)
+    inbox = staff_a.get("/admin/c/demo/handover").get_data(as_text=True)
+    assert f"/admin/c/demo/handover/{handoff}" in inbox and "waiting" in inbox
+    page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
+    assert "giấy khai sinh cần những gì" in page  # what the resident wrote
+    assert 'class="bot"' in page  # and what the bot answered
+
+
+def test_staff_reply_reaches_the_web_chat_and_the_bot_stays_silent(app, staff_a):
+    handoff = _ask_for_staff(app)
+    resident = app.test_client()
+    assert _poll(resident) == []
+    assert post(staff_a, f"/admin/c/demo/handover/{handoff}/reply", {"text": "Chào anh, tôi là cán bộ tư pháp."}).status_code == 302
+    messages = _poll(resident)
+    assert [m["text"] for m in messages] == ["Chào anh, tôi là cán bộ tư pháp."]
+    assert _poll(resident, after=messages[-1]["id"]) == []
+    assert _poll(resident, user="someone-else") == []
+    assert chat(resident, "cảm ơn, tôi cần mang giấy tờ gì?") == []  # staff answer now
+    page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
+    assert "cảm ơn, tôi cần mang giấy tờ gì?" in page and "Chào anh, tôi là cán bộ tư pháp." in page
+    assert post(staff_a, f"/admin/c/demo/handover/{handoff}/release").status_code == 302
+    assert chat(resident, "giờ làm việc") != []
+    with app.app_context():
+        assert get_session().get(HandoffRequest, handoff).status == "closed"
+
+
+def test_takeover_times_out(app, staff_a):
+    app.config["ADMIN_TAKEOVER_TTL"] = 1
+    handoff = _ask_for_staff(app)
+    assert post(staff_a, f"/admin/c/demo/handover/{handoff}/take").status_code == 302
+    assert chat(app.test_client(), "giờ làm việc") == []
+    time.sleep(1.3)
+    assert chat(app.test_client(), "giờ làm việc") != []
+
+
+def test_reply_validation(app, staff_a):
+    handoff = _ask_for_staff(app)
+    assert post(staff_a, f"/admin/c/demo/handover/{handoff}/reply", {"text": " "}).status_code == 400
+    assert post(staff_a, f"/admin/c/demo/handover/{handoff}/reply", {"text": "x" * 2001}).status_code == 400
+
+
+def test_resident_text_escaped_in_admin(app, staff_a):
+    handoff = _ask_for_staff(app)
+    post(staff_a, f"/admin/c/demo/handover/{handoff}/take")
+    chat(app.test_client(), "<img src=x onerror=alert(1)>")
+    page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_poll_refuses_bad_input(client, world):
+    assert client.get("/webchat/messages").status_code == 400
+    assert client.get("/webchat/messages?user=u&after=abc").status_code == 400
+    assert client.get("/webchat/messages?user=" + "u" * 200).status_code == 400

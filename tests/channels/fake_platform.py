@@ -1,0 +1,250 @@
+"""A fake Graph Send API + Zalo OpenAPI/OAuth on 127.0.0.1: a real HTTP server that records
+every call and can be told to fail (5xx, slow answers, rate limits, invalid tokens, blocked users).
+
+Used by the channel tests (in a thread) and by bench/webhook_load.py (as a process:
+`python tests/channels/fake_platform.py --port N --fail-rate 0.3`).
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+
+@dataclass
+class Call:
+    service: str  # facebook | zalo | zalo_oauth
+    path: str
+    headers: dict
+    body: object
+    status: int = 200
+    outcome: str = "ok"  # ok | the failure served
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakePlatform:
+    """State and behaviour; `wsgi` is the WSGI app. Plans are consumed one failure per send call."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.calls: list[Call] = []
+        self.facebook_tokens: dict[str, str] = {}  # page token -> page id
+        self.zalo_tokens: dict[str, str] = {}  # access token -> OA id
+        self.zalo_refresh: dict[str, str] = {}  # refresh token -> OA id (single use)
+        self.plan: list[str] = []  # failures to serve to the next send calls, in order
+        self.fail_rate = 0.0  # random 5xx share of send calls (benchmark)
+        self.random = random.Random(7)
+        self.oauth_delay = 0.0
+        self.slow_seconds = 2.0
+        self.blocked: set[str] = set()  # user ids that blocked the page / OA
+        self._ids = itertools.count(1)
+
+    # ------------------------------------------------------------------ inspection
+    def sends(self, service: str) -> list[Call]:
+        """Messages (not typing indicators) the platform accepted."""
+        with self.lock:
+            return [c for c in self.calls if c.service == service and c.outcome == "ok"
+                    and isinstance(c.body, dict) and "message" in c.body]
+
+    def attempts(self, service: str) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.service == service and isinstance(c.body, dict) and "message" in c.body]
+
+    def oauth_calls(self) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.service == "zalo_oauth"]
+
+    def reset(self) -> None:
+        with self.lock:
+            self.calls.clear()
+            self.plan.clear()
+
+    # ------------------------------------------------------------------ WSGI
+    def wsgi(self, environ, start_response):
+        request = Request(environ)
+        if request.path.endswith("/me/messages") and request.method == "POST":
+            response = self._facebook(request)
+        elif request.path == "/v3.0/oa/message/cs" and request.method == "POST":
+            response = self._zalo_send(request)
+        elif request.path == "/v4/oa/access_token" and request.method == "POST":
+            response = self._zalo_oauth(request)
+        else:
+            response = Response("not found", status=404)
+        return response(environ, start_response)
+
+    def _record(self, service: str, request: Request, body: object) -> Call:
+        call = Call(service, request.path, dict(request.headers), body)
+        with self.lock:
+            self.calls.append(call)
+        return call
+
+    def _next_failure(self) -> str | None:
+        with self.lock:
+            if self.plan:
+                return self.plan.pop(0)
+            if self.fail_rate and self.random.random() < self.fail_rate:
+                return "http_500"
+        return None
+
+    @staticmethod
+    def _json(data: dict, status: int = 200) -> Response:
+        return Response(json.dumps(data), status=status, content_type="application/json")
+
+    def _serve_failure(self, call: Call, failure: str, platform_error) -> Response | None:
+        call.outcome = failure
+        if failure == "http_500":
+            call.status = 500
+            return Response("<html>Internal Server Error</html>", status=500)
+        if failure == "http_503":
+            call.status = 503
+            return Response("unavailable", status=503)
+        if failure == "timeout":
+            time.sleep(self.slow_seconds)
+            call.status = 504
+            return Response("too slow", status=504)
+        return platform_error(failure)
+
+    def _facebook(self, request: Request) -> Response:
+        body = request.get_json(silent=True)
+        call = self._record("facebook", request, body)
+        auth = request.headers.get("Authorization", "")
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else request.args.get("access_token", "")
+        page = self.facebook_tokens.get(token)
+        call.headers["X-Page"] = page
+        if page is None:
+            call.outcome, call.status = "invalid_token", 400
+            return self._fb_error(190, None, "Invalid OAuth access token.", 400)
+        if isinstance(body, dict) and "sender_action" in body:
+            call.outcome = "typing"
+            return self._json({"recipient_id": body["recipient"]["id"]})
+        failure = self._next_failure()
+        if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("id") in self.blocked:
+            failure = "fb_551"
+        if failure:
+            return self._serve_failure(call, failure, lambda f: self._fb_named(call, f))
+        return self._json({"recipient_id": body["recipient"]["id"], "message_id": f"m_{next(self._ids)}"})
+
+    def _fb_named(self, call: Call, failure: str) -> Response:
+        code, subcode, text = {
+            "fb_rate_limit": (613, None, "(#613) Calls to this api have exceeded the rate limit."),
+            "fb_temporary": (1200, None, "Temporary send message failure. Please try again later."),
+            "fb_551": (551, 1545041, "(#551) This person isn't available right now."),
+            "fb_window": (10, 2018278, "This message is sent outside of allowed window."),
+        }[failure]
+        call.status = 400 if code != 1200 else 500
+        return self._fb_error(code, subcode, text, call.status)
+
+    def _fb_error(self, code: int, subcode: int | None, text: str, status: int) -> Response:
+        error = {"message": text, "type": "OAuthException", "code": code, "fbtrace_id": "Afake"}
+        if subcode:
+            error["error_subcode"] = subcode
+        return self._json({"error": error}, status)
+
+    def _zalo_send(self, request: Request) -> Response:
+        body = request.get_json(silent=True)
+        call = self._record("zalo", request, body)
+        oa = self.zalo_tokens.get(request.headers.get("Access-Token", ""))
+        call.headers["X-OA"] = oa
+        if oa is None:
+            call.outcome = "invalid_token"
+            return self._json({"error": -216, "message": "Access token is invalid"})
+        failure = self._next_failure()
+        if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("user_id") in self.blocked:
+            failure = "zalo_-227"
+        if failure:
+            return self._serve_failure(call, failure, lambda f: self._json(
+                {"error": int(f.split("_", 1)[1]), "message": f"fake error {f}"}))
+        user = body["recipient"]["user_id"]
+        return self._json({"data": {"message_id": f"z{next(self._ids)}", "user_id": user,
+                                    "sent_time": str(int(time.time() * 1000))}, "error": 0, "message": "Success"})
+
+    def _zalo_oauth(self, request: Request) -> Response:
+        form = request.form.to_dict()
+        call = self._record("zalo_oauth", request, form)
+        time.sleep(self.oauth_delay)
+        with self.lock:
+            oa = self.zalo_refresh.pop(form.get("refresh_token", ""), None)
+            if oa is None or form.get("grant_type") != "refresh_token":
+                call.outcome = "invalid_refresh"
+                return self._json({"error": -14014, "error_name": "Invalid refresh token", "message": "invalid"})
+            # the replaced access token dies with the old refresh token
+            for token, owner in list(self.zalo_tokens.items()):
+                if owner == oa:
+                    del self.zalo_tokens[token]
+            n = next(self._ids)
+            access, refresh = f"zat-{oa}-{n}", f"zrt-{oa}-{n}"
+            self.zalo_tokens[access] = oa
+            self.zalo_refresh[refresh] = oa
+        return self._json({"access_token": access, "refresh_token": refresh, "expires_in": "90000"})
+
+
+class KeepUnderscoreHeaders(WSGIRequestHandler):
+    """Zalo's headers are `access_token` and `secret_key`; werkzeug drops underscored headers
+    (anti-spoofing) and would hide exactly what the fake must check."""
+
+    def make_environ(self):
+        environ = super().make_environ()
+        for key, value in self.headers.items():
+            if "_" in key:
+                environ["HTTP_" + key.upper().replace("-", "_")] = value
+        return environ
+
+
+class FakePlatformServer:
+    """The fake platform served on 127.0.0.1 in a background thread."""
+
+    def __init__(self, platform: FakePlatform | None = None, port: int = 0) -> None:
+        self.platform = platform or FakePlatform()
+        self.server = make_server("127.0.0.1", port, self.platform.wsgi, threaded=True,
+                                  request_handler=KeepUnderscoreHeaders)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakePlatform:
+        self.thread.start()
+        return self.platform
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def main() -> None:
+    """Run as a process (benchmark): tokens from --facebook TOKEN=PAGE and --zalo TOKEN=OA."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--fail-rate", type=float, default=0.0)
+    parser.add_argument("--facebook", action="append", default=[])
+    parser.add_argument("--zalo", action="append", default=[])
+    args = parser.parse_args()
+    platform = FakePlatform()
+    platform.fail_rate = args.fail_rate
+    platform.facebook_tokens = dict(pair.split("=", 1) for pair in args.facebook)
+    platform.zalo_tokens = dict(pair.split("=", 1) for pair in args.zalo)
+    server = make_server("127.0.0.1", args.port, stats_app(platform), threaded=True,
+                         request_handler=KeepUnderscoreHeaders)
+    server.serve_forever()
+
+
+def stats_app(platform: FakePlatform):
+    """The fake platform plus GET /_stats: accepted messages per (service, recipient, text)."""
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") == "/_stats":
+            with platform.lock:
+                ok = [c for c in platform.calls if c.outcome == "ok" and isinstance(c.body, dict) and "message" in c.body]
+                data = {"attempts": sum(1 for c in platform.calls if isinstance(c.body, dict) and "message" in c.body),
+                        "accepted": [[c.service, json.dumps(c.body["recipient"]), c.at] for c in ok]}
+            return Response(json.dumps(data), content_type="application/json")(environ, start_response)
+        return platform.wsgi(environ, start_response)
+    return app
+
+
+if __name__ == "__main__":
+    main()

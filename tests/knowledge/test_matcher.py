@@ -1,0 +1,98 @@
+"""The matcher answers clear questions, asks when torn, and says "none" rather than guess."""
+import pytest
+
+from knowledge.content import load_entries
+from knowledge.calibrate import index_pairs
+from knowledge.matcher import Candidate, MatchIndex, Thresholds, decide
+from knowledge.store import load_thresholds
+
+TOY = [
+    ("khai-sinh", "đăng ký khai sinh cho con"), ("khai-sinh", "làm giấy khai sinh cần gì"),
+    ("khai-sinh", "birth registration"), ("ket-hon", "đăng ký kết hôn"), ("ket-hon", "làm giấy đăng ký kết hôn ở đâu"),
+    ("tam-tru", "đăng ký tạm trú"), ("tam-tru", "khai báo tạm trú cho người thuê trọ"),
+    ("none", "giá vàng hôm nay"), ("none", "thời tiết ngày mai"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_index() -> MatchIndex:
+    phrasings, names = index_pairs(load_entries())
+    return MatchIndex(phrasings + names, load_thresholds())
+
+
+def test_decide_answers_only_with_score_and_margin():
+    t = Thresholds(answer=0.5, margin=0.1, clarify=0.3)
+    assert decide([Candidate("a", 0.7), Candidate("b", 0.5)], t).decision == "answer"
+    assert decide([Candidate("a", 0.7), Candidate("b", 0.65)], t).decision == "clarify"
+    assert decide([Candidate("a", 0.4)], t).decision == "clarify"
+    assert decide([Candidate("a", 0.2)], t).decision == "none"
+    assert decide([], t).decision == "none"
+
+
+def test_out_of_scope_intent_on_top_means_none():
+    t = Thresholds(answer=0.1, margin=0.0, clarify=0.05)
+    result = decide([Candidate("none", 0.9), Candidate("khai-sinh", 0.2)], t)
+    assert result.intent == "none" and result.decision == "none"
+    assert [c.intent for c in result.candidates] == ["khai-sinh"]
+
+
+def test_clarify_offers_the_closest_intents_but_answers_none():
+    t = Thresholds(answer=0.9, margin=0.0, clarify=0.1)
+    result = decide([Candidate("a", 0.5), Candidate("b", 0.45), Candidate("c", 0.3), Candidate("d", 0.2)], t)
+    assert result.intent == "none" and result.decision == "clarify"
+    assert [c.intent for c in result.candidates] == ["a", "b", "c"]
+
+
+def test_toy_index_ranks_by_meaning_not_boilerplate():
+    index = MatchIndex(TOY)
+    assert index.score_intents("đăng ký khai sinh")[0].intent == "khai-sinh"
+    assert index.score_intents("dang ky ket hon o dau")[0].intent == "ket-hon"
+    assert index.score_intents("khai bao tam tru")[0].intent == "tam-tru"
+
+
+def test_typos_are_corrected_to_known_words():
+    index = MatchIndex(TOY)
+    assert index.score_intents("khai sihn")[0].intent == "khai-sinh"
+    assert index.score_intents("tạm trúu thuê trọ")[0].intent == "tam-tru"
+
+
+def test_unknown_words_lower_the_score():
+    index = MatchIndex(TOY)
+    plain = index.score_intents("đăng ký kết hôn")[0].score
+    padded = index.score_intents("đăng ký kết hôn xylophone quokka zeppelin")[0].score
+    assert padded < plain
+
+
+def test_same_message_same_score(real_index):
+    text = "cho em hỏi làm căn cước cho con 14 tuổi cần gì ạ"
+    assert real_index.score_intents(text) == real_index.score_intents(text)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("đăng ký khai sinh cho con cần giấy tờ gì", "khai-sinh"),
+    ("dang ky ket hon can giay to gi", "ket-hon"),
+    ("làm lại căn cước bị mất ở đâu", "can-cuoc"),
+    ("xin giấy xác nhận độc thân", "tinh-trang-hon-nhan"),
+    ("How do I register a marriage?", "ket-hon"),
+    ("tra cứu hồ sơ đã nộp ở đâu", "faq-tra-cuu-ho-so"),
+    ("cảm ơn ad nhiều", "meta-thanks"),
+    ("cho tôi gặp cán bộ", "meta-handoff"),
+])
+def test_real_knowledge_base_answers_clear_questions(real_index, text, intent):
+    result = real_index.match(text)
+    assert (result.decision, result.intent) == ("answer", intent), result
+
+
+@pytest.mark.parametrize("text", [
+    "giá bitcoin hôm nay thế nào", "đội tuyển bóng đá thắng mấy bàn", "bán xe máy cũ giá rẻ liên hệ",
+    "What is the capital of France?", "asdkjh qwe zzz",
+])
+def test_real_knowledge_base_does_not_answer_out_of_scope(real_index, text):
+    assert real_index.match(text).intent == "none"
+
+
+def test_index_scales_to_thousands_of_entries():
+    pairs = [(f"entry-{n}", f"thủ tục số {n} về việc cấp giấy loại {n % 97} nhóm {n % 13}") for n in range(5000)]
+    index = MatchIndex(pairs + TOY)
+    assert index.score_intents("đăng ký kết hôn")[0].intent == "ket-hon"
+    assert len(index.score_intents("thủ tục cấp giấy")) <= MatchIndex.CANDIDATES

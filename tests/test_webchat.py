@@ -1,0 +1,143 @@
+"""The web chat channel: its HTTP contract for bodies that are not a message, and the page in a
+real Chromium, served by a real HTTP server on 127.0.0.1."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from knowledge.store import import_from_files
+
+URL = "/webchat/messages"
+
+
+@pytest.fixture
+def knowledge_app(app):
+    with app.app_context():
+        import_from_files()
+    return app
+
+
+# --------------------------------------------------------------------------- HTTP contract
+
+@pytest.mark.parametrize(("body", "content_type", "error"), [
+    (b"", "application/json", "the body must be JSON"),
+    (b"not json at all", "text/plain", "the body must be JSON"),
+    (b"{\"user\": \"u\", \"text\": ", "application/json", "the body must be JSON"),
+    (b"\xff\xfe\x00garbage\x00", "application/json", "the body must be JSON"),
+    (b"[1, 2, 3]", "application/json", "expected a JSON object"),
+    (b"\"xin chao\"", "application/json", "expected a JSON object"),
+    (b"42", "application/json", "expected a JSON object"),
+    (b"{}", "application/json", "'user' must be a non-empty string"),
+    (b"{\"text\": \"xin chao\"}", "application/json", "'user' must be a non-empty string"),
+    (b"{\"user\": \"\", \"text\": \"xin chao\"}", "application/json", "'user' must be a non-empty string"),
+    (b"{\"user\": \"   \", \"text\": \"xin chao\"}", "application/json", "'user' must be a non-empty string"),
+    (b"{\"user\": 12, \"text\": \"xin chao\"}", "application/json", "'user' must be a non-empty string"),
+    (b"{\"user\": [\"u\"], \"text\": \"xin chao\"}", "application/json", "'user' must be a non-empty string"),
+    (b"{\"user\": \"" + b"u" * 129 + b"\", \"text\": \"hi\"}", "application/json", "at most 128 characters"),
+    (b"{\"user\": \"u\"}", "application/json", "'text' (a string) or 'payload' is required"),
+    (b"{\"user\": \"u\", \"text\": 5}", "application/json", "'text' (a string) or 'payload' is required"),
+    (b"{\"user\": \"u\", \"text\": {\"a\": 1}}", "application/json", "'text' (a string) or 'payload' is required"),
+    (b"{\"user\": \"u\", \"payload\": [\"MENU\"]}", "application/json", "'payload' must be a string"),
+    (b"{\"user\": \"u\", \"payload\": 1}", "application/json", "'payload' must be a string"),
+])
+def test_a_body_that_is_not_a_message_is_a_clear_400(client, body, content_type, error):
+    response = client.post(URL, data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert error in response.get_json()["error"]
+
+
+def test_a_body_over_the_limit_is_a_clear_400(client):
+    response = client.post(URL, json={"user": "u", "text": "khai sinh " * 3000})
+    assert response.status_code == 400
+    assert "larger than" in response.get_json()["error"]
+
+
+def test_a_lone_surrogate_in_the_text_is_dropped_not_a_crash(client, knowledge_app):
+    response = client.post(URL, data=b'{"user": "u", "text": "\\ud800\\udfff\\ud800"}', content_type="application/json")
+    assert response.status_code == 200
+    assert response.get_json()["replies"][0]["text"].startswith("Bạn vui lòng nhắn câu hỏi")
+
+
+def test_null_text_with_a_payload_is_a_payload(client, knowledge_app):
+    response = client.post(URL, json={"user": "u", "text": None, "payload": "MENU"})
+    assert response.status_code == 200
+    assert response.get_json()["replies"][0]["text"].startswith("Bạn cần hỏi việc gì?")
+
+
+def test_other_methods_are_refused(client):
+    assert client.put(URL, json={"user": "u", "text": "hi"}).status_code == 405
+    assert client.delete(URL).status_code == 405
+
+
+def test_the_chat_page_is_served(client):
+    page = client.get("/chat")
+    assert page.status_code == 200
+    assert b'id="log"' in page.data and b"chat.js" in page.data
+    assert "textContent" in client.get("/webchat/static/chat.js").get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- in a browser
+
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def live_server(knowledge_app):
+    """The app behind a real threaded HTTP server on a free loopback port."""
+    server = make_server("127.0.0.1", 0, knowledge_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def page(live_server, chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.dialogs = []
+            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(f"{live_server}/chat")
+            page.locator("#log li.bot").first.wait_for(timeout=15000)  # the greeting
+            yield page
+        finally:
+            browser.close()
+
+
+def _send(page, text: str) -> None:
+    bot_replies = page.locator("#log li.bot").count()
+    page.fill("#text", text)
+    page.press("#text", "Enter")
+    page.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {bot_replies}", timeout=15000)
+
+
+def test_the_page_shows_markup_as_text(page):
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    _send(page, hostile)
+    mine = page.locator("#log li.me").last
+    assert mine.text_content() == hostile
+    assert "&lt;script&gt;" in mine.inner_html()
+    assert page.locator("#log script, #log img").count() == 0
+    assert page.dialogs == []
+    reply = page.locator("#log li.bot").last.text_content()
+    assert reply and "<script>" not in reply
+
+
+def test_the_page_greets_offers_choices_and_links_to_the_live_portal(page):
+    assert page.locator("#log li.bot").first.text_content().startswith("Xin chào!")
+    page.get_by_role("button", name="Đăng ký khai sinh").click()
+    page.wait_for_function("document.querySelectorAll('#log li.bot').length > 1", timeout=15000)
+    guide = page.locator("#log li.bot").last
+    link = guide.locator("a")
+    assert link.get_attribute("href").startswith("https://dichvucong.gov.vn/thu-tuc-hanh-chinh/")
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert page.get_by_role("button", name="Giấy tờ").is_visible()
+    assert page.locator("#log li.me").last.text_content() == "Đăng ký khai sinh"
