@@ -1,19 +1,19 @@
 """Staff replies to a resident, on the resident's channel.
 
 `send_staff_reply(channel, commune, user, text)` keeps the line in the conversation and
-delivers it: the web chat page fetches it (GET /webchat/messages), Facebook and Zalo go
-through the channels package's send function when it offers one.
+delivers it: the web chat page fetches it (GET /webchat/messages); Facebook and Zalo replies go
+through the channels package's delivery (rendering, messaging-window check, retries, dead letters).
 """
 from __future__ import annotations
 
-import importlib
-
+from flask import current_app
 from sqlalchemy import select
 
 from admin.models import TranscriptLine
 from admin.transcript import record_staff
 from infra.db import get_session
-from infra.models import Commune
+from bot.messages import Reply
+from infra.models import Commune, Subscriber
 
 WEBCHAT = "webchat"
 
@@ -22,27 +22,56 @@ class OutboundError(RuntimeError):
     """The reply could not be handed to the channel; the text (a msgid) says why."""
 
 
-def _platform_sender(channel: str):
-    """channels.send.send_text(commune, platform, user, text), if the channels package provides it."""
+def _platform_delivery():
+    """The channels package's delivery path (render, schedule with window check and retries), if present."""
     try:
-        module = importlib.import_module("channels.send")
+        from channels import delivery, worker
+        from channels.accounts import get_account
+        from channels.models import ChannelAccount
     except ImportError:
         return None
-    return getattr(module, "send_text", None)
+    return delivery, worker, get_account, ChannelAccount
 
 
 def send_staff_reply(channel: str, commune: Commune, user: str, text: str, username: str = "") -> str:
-    """Deliver a staff reply; returns "stored" (web chat), or the platform sender's status."""
+    """Deliver a staff reply: "stored" for the web chat (the page fetches it), "queued" for a platform
+    (sent by the job queue through channels.delivery, which skips it outside the messaging window)."""
     if channel == WEBCHAT:
         record_staff(channel, commune, user, text, username)
         get_session().commit()
         return "stored"
-    sender = _platform_sender(channel)
-    if sender is None:
+    parts = _platform_delivery()
+    if parts is None:
         raise OutboundError("Replies on this channel cannot be sent from the admin yet.")
-    record_staff(channel, commune, user, text, username)
+    _delivery, worker, _get_account, channel_account = parts
+    account_id = get_session().scalar(select(channel_account.id).where(channel_account.commune_id == commune.id,
+                                                                       channel_account.platform == channel))
+    if channel not in worker.RENDERERS or account_id is None:
+        raise OutboundError("This commune has no account on the resident's channel.")
+    line = record_staff(channel, commune, user, text, username)
     get_session().commit()
-    return str(sender(commune, channel, user, text))
+    # Ids only: the job resolves the account itself, so no token travels through the queue.
+    current_app.extensions["jobs"].enqueue(deliver_staff_reply, account_id, line.id)
+    return "queued"
+
+
+def deliver_staff_reply(account_id: int, line_id: int) -> None:
+    """Job: render the staff line for its platform and hand it to channels.delivery."""
+    delivery, worker, get_account, _model = _platform_delivery()
+    line = get_session().get(TranscriptLine, line_id)
+    account = get_account(get_session(), account_id)
+    if line is None or account is None:
+        return
+    commune = get_session().get(Commune, line.commune_id)
+    messages = worker.RENDERERS[line.channel]([Reply(line.text)], _language(commune, line.channel, line.user_id))
+    get_session().close()  # delivery opens sessions of its own; do not hold a connection meanwhile
+    delivery.schedule(account, f"staff:{line_id}", line.user_id, messages)
+
+
+def _language(commune: Commune, channel: str, user: str) -> str:
+    subscriber = get_session().scalar(select(Subscriber.language).where(
+        Subscriber.channel == channel, Subscriber.user_id == user, Subscriber.commune_id == commune.id))
+    return subscriber or current_app.config["DEFAULT_LANGUAGE"]
 
 
 def webchat_staff_messages(commune: Commune, user: str, after: int, limit: int = 50) -> list[dict]:

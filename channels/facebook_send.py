@@ -13,7 +13,7 @@ from flask import current_app
 from bot.messages import Reply
 from channels.render import chunks, shorten, split_last, split_text
 from channels.results import PERMANENT, SENT, TRANSIENT, SendResult, make_session, network_failure
-from i18n import gettext
+from i18n import N_, gettext
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ QUICK_REPLY_TITLE = 20
 QUICK_REPLY_PAYLOAD = 1000
 MAX_BUTTONS = 3
 BUTTON_TITLE = 20
+MORE_LINKS = N_("More links")  # text of a further button template beyond the first three links
 
 # Retry: rate limits (4, 17, 32, 613), temporary send failure (1200), unexpected error (2).
 TRANSIENT_CODES = {"2", "4", "17", "32", "341", "613", "1200"}
@@ -49,7 +50,7 @@ def _render_reply(reply: Reply, lang: str) -> list[dict]:
     pieces = split_last(reply.text, TEXT_LIMIT, TEMPLATE_TEXT_LIMIT) if buttons else split_text(reply.text, TEXT_LIMIT)
     messages = [{"text": p} for p in (pieces[:-1] if buttons else pieces)]
     for i, group in enumerate(chunks(buttons, MAX_BUTTONS)):
-        text = pieces[-1] if i == 0 else gettext(lang, "More links")
+        text = pieces[-1] if i == 0 else gettext(lang, MORE_LINKS)
         messages.append({"attachment": {"type": "template", "payload": {
             "template_type": "button", "text": text or "…",
             "buttons": [{"type": "web_url", "url": b.url, "title": shorten(b.title, BUTTON_TITLE)} for b in group],

@@ -13,12 +13,13 @@ from bot.messages import Reply
 from channels.render import chunks, shorten, split_text
 from channels.results import PERMANENT, SENT, STALE_TOKEN, TRANSIENT, SendResult, make_session, network_failure
 from channels.zalo_events import PAYLOAD_PREFIX
-from i18n import gettext
+from i18n import N_, gettext
 
 TEXT_LIMIT = 2000
 MAX_BUTTONS = 5  # vendor SDKs cap a message at 5 buttons (official maximum not published)
 BUTTON_TITLE = 100
 BUTTON_PAYLOAD = 1000
+MORE_OPTIONS = N_("More options")  # text of a further message carrying buttons beyond the first five
 
 TRANSIENT_CODES = {"-32"}  # API call rate limit: back off
 STALE_TOKEN_CODES = {"-216", "-220"}  # access token invalid / expired: refresh once
@@ -51,7 +52,7 @@ def _render_reply(reply: Reply, lang: str) -> list[dict]:
     messages = [{"text": p} for p in split_text(reply.text, TEXT_LIMIT)] or [{"text": "…"}]
     for i, group in enumerate(chunks(_buttons(reply), MAX_BUTTONS)):
         if i > 0:
-            messages.append({"text": gettext(lang, "More options")})
+            messages.append({"text": gettext(lang, MORE_OPTIONS)})
         messages[-1]["attachment"] = {"type": "template", "payload": {"buttons": group}}
     return messages
 

@@ -21,6 +21,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Iterable
 
 from rapidfuzz import fuzz, process
@@ -92,15 +93,13 @@ class _ImpactIndex:
         all features score it.
         """
         partial: dict[int, float] = defaultdict(float)
+        heads = self.heads
         for f in strong:
-            for value, item in self.heads.get(f, ()):
+            for value, item in heads.get(f, ()):
                 partial[item] += value
         shortlist = heapq.nlargest(count, partial, key=partial.__getitem__)
-        scored = []
-        for item in shortlist:
-            vector = self.vectors[item]
-            scored.append((item, sum(vector.get(f, 0.0) for f in feats)))
-        return scored
+        zeros = repeat(0.0)
+        return [(item, sum(map(self.vectors[item].get, feats, zeros))) for item in shortlist]
 
 
 class MatchIndex:

@@ -344,6 +344,17 @@ def backend() -> str:
     return BACKEND
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session with upgrade_database; `database_url` copies it
+    (running the migrations on SQLite costs far more than copying the file)."""
+    from infra.migrate import upgrade_database
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    upgrade_database(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
 def database_seed() -> Callable | None:
     """None, or a function ``seed(app)`` whose rows every test of the scope starts with.
@@ -383,11 +394,9 @@ def _run_seed(url: str, seed: Callable) -> None:
 
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_seed, _seeded_databases) -> str:
-    """A fresh database for this test, migrated with infra.migrate.upgrade_database (and seeded,
-    see `database_seed`): a SQLite file in tmp_path (embedded) or a PostgreSQL database
-    copied with CREATE DATABASE ... TEMPLATE from one migrated once per session (services)."""
-    from infra.migrate import upgrade_database
-
+    """A fresh database for this test, migrated to the heads (and seeded, see `database_seed`):
+    a copy of a migrated SQLite file in tmp_path (embedded) or a PostgreSQL database made with
+    CREATE DATABASE ... TEMPLATE from one migrated once per session (services)."""
     made = _seeded_databases["made"]
     if BACKEND == "services":
         cluster: PostgresCluster = request.getfixturevalue("_postgres_cluster")
@@ -400,23 +409,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_seed, 
             template = made[database_seed]
         return request.getfixturevalue("postgres_database")(template=template)
 
-    path = tmp_path / "bot.db"
-    url = f"sqlite:///{path}"
-    if database_seed is None:
-        upgrade_database(url)
-        return url
-    if database_seed not in made:
-        import sqlite3
+    template: Path = request.getfixturevalue("sqlite_template")
+    if database_seed is not None:
+        if database_seed not in made:
+            import sqlite3
 
-        seeded = _seeded_databases["dir"] / f"seed_{len(made) + 1}.db"
-        upgrade_database(f"sqlite:///{seeded}")
-        _run_seed(f"sqlite:///{seeded}", database_seed)
-        with sqlite3.connect(seeded) as conn:  # fold the WAL into the file, so one file is a copy
+            seeded = _seeded_databases["dir"] / f"seed_{len(made) + 1}.db"
+            shutil.copyfile(template, seeded)
+            _run_seed(f"sqlite:///{seeded}", database_seed)
+            conn = sqlite3.connect(seeded)  # fold the WAL into the file, so the file alone is a copy
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.close()
-        made[database_seed] = seeded
-    shutil.copyfile(made[database_seed], path)
-    return url
+            conn.close()
+            made[database_seed] = seeded
+        template = made[database_seed]
+    path = tmp_path / "bot.db"
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from infra.migrate import alembic_config, upgrade_database
 from infra.models import Base
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+@pytest.fixture(params=[pytest.param("sqlite", marks=pytest.mark.embedded),
+                        pytest.param("postgresql", marks=pytest.mark.services)])
 def empty_database(request, tmp_path):
-    """URL of a database with no tables at all."""
+    """URL of a database with no tables at all: SQLite in the embedded run, PostgreSQL in the other."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'empty.db'}"
     return request.getfixturevalue("postgres_database")()

@@ -11,8 +11,11 @@ from infra.store import MemoryStore, RedisStore, make_store
 SHORT = 0.25  # a TTL long enough to observe, short enough to wait out
 
 
-@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.services)])
+@pytest.fixture(params=[pytest.param("memory", marks=pytest.mark.embedded),
+                        pytest.param("redis", marks=pytest.mark.services)])
 def store(request):
+    """The same tests on both implementations: MemoryStore in the embedded run, RedisStore
+    on a real redis-server in the services run."""
     if request.param == "memory":
         yield MemoryStore()
         return

@@ -5,6 +5,7 @@ import re
 
 from flask import flash, redirect, render_template, request, url_for
 
+from admin import platforms
 from admin.access import commune_page, is_super
 from admin.blueprint import bp
 from admin.i18n import _
@@ -56,6 +57,11 @@ def apply_settings(commune: Commune, form) -> None:
     commune.office_hours = hours
     if is_super():  # the province decides which province admins manage the commune
         commune.province = _field(form, "province", 200)
+    if platforms.available():
+        try:
+            platforms.save(commune, form)
+        except platforms.PlatformError as exc:
+            raise SettingsError(_(str(exc))) from None
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
@@ -77,4 +83,5 @@ def settings(commune: Commune):
     periods = list(hours.get("periods") or []) + [["", ""]] * PERIOD_ROWS
     return render_template("admin/settings.html", commune=commune, error=error,
                            days=hours.get("days") or [], periods=periods[:PERIOD_ROWS],
-                           can_edit_province=is_super()), (400 if error else 200)
+                           can_edit_province=is_super(),
+                           accounts=platforms.summaries(commune) if platforms.available() else None), (400 if error else 200)

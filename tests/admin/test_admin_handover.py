@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 from sqlalchemy import select
 
@@ -78,3 +79,39 @@ def test_poll_refuses_bad_input(client, world):
     assert client.get("/webchat/messages").status_code == 400
     assert client.get("/webchat/messages?user=u&after=abc").status_code == 400
     assert client.get("/webchat/messages?user=" + "u" * 200).status_code == 400
+
+
+def test_staff_reply_on_facebook_reaches_the_platform(app, world, staff_a):
+    """The reply goes through channels.delivery to a fake Graph API on 127.0.0.1."""
+    import sys
+    from pathlib import Path
+
+    from cryptography.fernet import Fernet
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "channels"))
+    from fake_platform import FakePlatformServer
+
+    from channels.models import FACEBOOK
+    from channels.tenancy import Credentials, set_account
+    from infra.db import session_scope
+    from infra.models import Commune, Subscriber
+
+    server = FakePlatformServer()
+    with server as platform:
+        platform.facebook_tokens = {"EAAG-token-a": "106000000000001"}
+        app.config.update(TOKEN_ENCRYPTION_KEY=Fernet.generate_key().decode(),
+                          FACEBOOK_GRAPH_URL=f"{server.url}/v23.0", SEND_TIMEOUT=2)
+        with app.app_context(), session_scope() as db:
+            commune = db.get(Commune, world["a"])
+            set_account(db, commune, FACEBOOK, Credentials("106000000000001", "EAAG-token-a"))
+            db.add(HandoffRequest(channel="facebook", user_id="psid-1", commune_id=commune.id, text="help"))
+            db.add(Subscriber(channel="facebook", user_id="psid-1", commune_id=commune.id, language="vi",
+                              last_message_at=datetime.now(timezone.utc)))
+        with app.app_context():
+            handoff = get_session().scalar(select(HandoffRequest.id).where(HandoffRequest.user_id == "psid-1"))
+        response = post(staff_a, f"/admin/c/demo/handover/{handoff}/reply", {"text": "Cán bộ xã xin trả lời."})
+        assert response.status_code == 302
+        sends = platform.sends("facebook")
+        assert len(sends) == 1
+        assert sends[0].body["recipient"] == {"id": "psid-1"}
+        assert sends[0].body["message"]["text"] == "Cán bộ xã xin trả lời."

@@ -73,3 +73,24 @@ def test_settings_validation(staff_a):
     assert post(staff_a, "/admin/c/demo/settings", bad_period).status_code == 400
     assert post(staff_a, "/admin/c/demo/settings", {"name": "A", "days": ["0"]}).status_code == 400
     assert post(staff_a, "/admin/c/demo/settings", {"name": "A", "start0": "25:00", "end0": "26:00"}).status_code == 400
+
+
+def test_platform_tokens_are_write_only(app, staff_a):
+    from cryptography.fernet import Fernet
+
+    from channels.models import ChannelAccount
+
+    app.config["TOKEN_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    form = {"name": "Xã An Bình", "facebook_id": "106000000000009", "facebook_access_token": "EAAG-secret-token",
+            "zalo_id": "", "zalo_access_token": ""}
+    assert post(staff_a, "/admin/c/demo/settings", form).status_code == 302
+    page = staff_a.get("/admin/c/demo/settings").get_data(as_text=True)
+    assert "106000000000009" in page and "EAAG-secret-token" not in page
+    with app.app_context():
+        account = get_session().scalar(select(ChannelAccount))
+        assert account.access_token and "EAAG-secret-token" not in account.access_token  # encrypted at rest
+        stored = account.access_token
+    assert post(staff_a, "/admin/c/demo/settings", {**form, "facebook_access_token": ""}).status_code == 302
+    with app.app_context():
+        assert get_session().scalar(select(ChannelAccount)).access_token == stored  # empty field: unchanged
+    assert post(staff_a, "/admin/c/demo/settings", {**form, "facebook_id": "not-a-number"}).status_code == 400
