@@ -66,3 +66,7 @@ def _register_cli(app: Flask) -> None:
     from admin.cli import users_cli
 
     app.cli.add_command(users_cli)
+
+    from procedures.cli import flows_cli
+
+    app.cli.add_command(flows_cli)

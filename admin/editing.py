@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from admin.access import OWNER, entry_owner
 from admin.models import CommuneAnswer, EntryRevision
+from i18n import N_
 from infra.db import get_session
 from infra.models import Commune, Entry, Phrasing
 from knowledge.normalize import normalize_vietnamese
@@ -38,9 +39,9 @@ def _record(entry_id: str, commune_id: int | None, action: str, before, after, u
 def clean_answer(vi: str | None, en: str | None) -> dict:
     answer = {"vi": (vi or "").strip().replace("\r\n", "\n"), "en": (en or "").strip().replace("\r\n", "\n")}
     if not answer["vi"]:
-        raise EditError("The Vietnamese answer is required.")
+        raise EditError(N_("The Vietnamese answer is required."))
     if max(len(answer["vi"]), len(answer["en"])) > MAX_ANSWER:
-        raise EditError("The answer is too long.")
+        raise EditError(N_("The answer is too long."))
     return answer
 
 
@@ -92,9 +93,9 @@ def set_enabled(entry: Entry, enabled: bool, username: str) -> None:
 def clean_phrasing(text: str | None) -> str:
     text = " ".join((text or "").split())
     if not normalize_vietnamese(text).tokens:
-        raise EditError("The phrasing needs at least one word.")
+        raise EditError(N_("The phrasing needs at least one word."))
     if len(text) > MAX_PHRASING:
-        raise EditError("The phrasing is too long.")
+        raise EditError(N_("The phrasing is too long."))
     return text
 
 
@@ -111,7 +112,7 @@ def add_phrasing(entry: Entry, text: str, commune: Commune, username: str) -> bo
 def remove_phrasing(entry: Entry, phrasing_id: int, commune: Commune, username: str) -> None:
     phrasing = next((p for p in entry.phrasings if p.id == phrasing_id), None)
     if phrasing is None:
-        raise EditError("This phrasing does not exist.")
+        raise EditError(N_("This phrasing does not exist."))
     _record(entry.id, commune.id, "phrasing-remove", {"text": phrasing.text}, None, username)
     entry.phrasings.remove(phrasing)
     _commit()
@@ -130,7 +131,7 @@ def new_entry_id(commune: Commune | None, name: str) -> str:
 def create_entry(commune: Commune | None, name: dict, answer: dict, phrasings: list[str], username: str) -> Entry:
     """A new FAQ entry: the commune's own, or national when commune is None (super admin)."""
     if not name.get("vi"):
-        raise EditError("The Vietnamese title is required.")
+        raise EditError(N_("The Vietnamese title is required."))
     name = {"vi": name["vi"][:300], "en": (name.get("en") or name["vi"])[:300]}
     entry_id = new_entry_id(commune, name["vi"])
     content = {"id": entry_id, "kind": "faq", "name": name, "answer": answer, "origin": "staff"}
@@ -149,7 +150,7 @@ def rollback(revision: EntryRevision, entry: Entry, commune: Commune, username: 
     """Undo one change: put back what was there before it."""
     if revision.action == "answer":
         if revision.before is None:
-            raise EditError("There is no earlier answer to go back to.")
+            raise EditError(N_("There is no earlier answer to go back to."))
         save_entry_answer(entry, revision.before, username)
     elif revision.action == "override":
         if revision.before is None:
@@ -161,12 +162,12 @@ def rollback(revision: EntryRevision, entry: Entry, commune: Commune, username: 
     elif revision.action == "phrasing-add":
         phrasing = next((p for p in entry.phrasings if p.text == revision.after["text"]), None)
         if phrasing is None:
-            raise EditError("This phrasing was already removed.")
+            raise EditError(N_("This phrasing was already removed."))
         remove_phrasing(entry, phrasing.id, commune, username)
     elif revision.action == "phrasing-remove":
         add_phrasing(entry, revision.before["text"], commune, username)
     else:
-        raise EditError("This change cannot be rolled back.")
+        raise EditError(N_("This change cannot be rolled back."))
 
 
 def _lines(value) -> list[str]:

@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from admin.models import TranscriptLine
 from admin.transcript import record_staff
-from infra.db import get_session
 from bot.messages import Reply
+from i18n import N_
+from infra.db import get_session
 from infra.models import Commune, Subscriber
 
 WEBCHAT = "webchat"
@@ -42,12 +43,12 @@ def send_staff_reply(channel: str, commune: Commune, user: str, text: str, usern
         return "stored"
     parts = _platform_delivery()
     if parts is None:
-        raise OutboundError("Replies on this channel cannot be sent from the admin yet.")
+        raise OutboundError(N_("Replies on this channel cannot be sent from the admin yet."))
     _delivery, worker, _get_account, channel_account = parts
     account_id = get_session().scalar(select(channel_account.id).where(channel_account.commune_id == commune.id,
                                                                        channel_account.platform == channel))
     if channel not in worker.RENDERERS or account_id is None:
-        raise OutboundError("This commune has no account on the resident's channel.")
+        raise OutboundError(N_("This commune has no account on the resident's channel."))
     line = record_staff(channel, commune, user, text, username)
     get_session().commit()
     # Ids only: the job resolves the account itself, so no token travels through the queue.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from i18n import N_
 from infra.db import get_session
 from infra.models import Commune
 
@@ -46,11 +47,11 @@ def save(commune: Commune, form) -> None:
         external_id = (form.get(f"{platform}_id") or "").strip()[:64] or None
         tokens = {name: (form.get(f"{platform}_{name}") or "").strip() or None for name in TOKEN_FIELDS[platform]}
         if external_id is not None and not external_id.isdigit():
-            raise PlatformError("A Page or OA id is a number.")
+            raise PlatformError(N_("A Page or OA id is a number."))
         creds = tenancy.Credentials(external_id=external_id, **tokens)
         try:
             tenancy.set_account(get_session(), commune, platform, creds)
         except tenancy.TenancyError as exc:
             raise PlatformError(str(exc)) from None
         except crypto.TokenKeyError:
-            raise PlatformError("Tokens cannot be stored: the server has no token encryption key.") from None
+            raise PlatformError(N_("Tokens cannot be stored: the server has no token encryption key.")) from None

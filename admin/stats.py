@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from i18n import N_
 from infra.db import get_session
 from infra.models import Commune, Entry, MessageLog
 
@@ -55,11 +56,11 @@ def parse_range(start: str | None, end: str | None, today: date) -> tuple[date, 
         last = date.fromisoformat(end) if end else today
         first = date.fromisoformat(start) if start else last - timedelta(days=29)
     except ValueError as exc:
-        raise RangeError("Dates must be written YYYY-MM-DD.") from exc
+        raise RangeError(N_("Dates must be written YYYY-MM-DD.")) from exc
     if first > last:
-        raise RangeError("The start date is after the end date.")
+        raise RangeError(N_("The start date is after the end date."))
     if (last - first).days >= MAX_DAYS:
-        raise RangeError("Choose a range of at most one year.")
+        raise RangeError(N_("Choose a range of at most one year."))
     return first, last
 
 

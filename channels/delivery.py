@@ -13,7 +13,8 @@ import random
 from datetime import datetime, timezone
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from channels import facebook_send, zalo_send, zalo_tokens
 from channels.accounts import Account, get_account
@@ -31,33 +32,35 @@ OPEN = ("pending", "retrying")
 def schedule(account: Account, event_key: str, user: str, messages: list[dict]) -> None:
     """Record the answer's parts (once, even if the job runs twice) and send them."""
     with session_scope() as db:
-        known = db.scalar(select(func.count()).select_from(Delivery).where(Delivery.event_key == event_key))
-        if not known:
+        known = db.scalar(select(Delivery.id).where(Delivery.event_key == event_key).limit(1))
+        if known is None:
             db.add_all([Delivery(event_key=event_key, seq=i, platform=account.platform, account_id=account.id,
                                  commune_id=account.commune_id, user_id=user, body=body, status="pending",
                                  attempts=0) for i, body in enumerate(messages)])
-    deliver(event_key)
+    deliver(event_key, account)
 
 
-def deliver(event_key: str) -> None:
+def deliver(event_key: str, account: Account | None = None) -> None:
     """Send the parts not yet sent, in order; stop at the first failure."""
     with session_scope() as db:
         rows = list(db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
                                .order_by(Delivery.seq)))
-        account = get_account(db, rows[0].account_id) if rows else None
+        if rows and account is None:
+            account = get_account(db, rows[0].account_id)
+        closed = window_closed(db, account, rows[0].user_id) if rows and account else None
     if not rows:
         return
     if account is None:
         _give_up(rows, "unknown_account", "unknown_account", "the Page/OA was removed before the reply was sent")
         return
-    closed = window_closed(account, rows[0].user_id)
     if closed:
         _give_up(rows, "outside_window", "window", closed, status="skipped")
         return
     for i, row in enumerate(rows):
         result = _send(account, row)
         if result.ok:
-            _update(row.id, status="sent", platform_message_id=result.message_id, error_code=None, error_message=None)
+            _update(row.id, status="sent", attempts=row.attempts, platform_message_id=result.message_id,
+                    error_code=None, error_message=None)
             continue
         _after_failure(event_key, row, rows[i + 1:], result)
         return
@@ -67,7 +70,7 @@ def _after_failure(event_key: str, row: Delivery, rest: list[Delivery], result: 
     config = current_app.config
     detail = result.detail or result.reason
     if result.outcome == TRANSIENT and row.attempts < config["DELIVERY_MAX_ATTEMPTS"]:
-        _update(row.id, status="retrying", error_code=result.code, error_message=detail)
+        _update(row.id, status="retrying", attempts=row.attempts, error_code=result.code, error_message=detail)
         delay = backoff(row.attempts)
         log.info("%s send failed (%s), attempt %d; retry in %.2fs", row.platform, result.code, row.attempts, delay)
         from channels.worker import deliver_job
@@ -89,8 +92,7 @@ def backoff(attempts: int) -> float:
 
 
 def _send(account: Account, row: Delivery) -> SendResult:
-    row.attempts += 1
-    _update(row.id, attempts=row.attempts)
+    row.attempts += 1  # stored with the outcome: one write per send
     if account.platform == FACEBOOK:
         return facebook_send.send(account.access_token or "", row.user_id, row.body)
     return _send_zalo(account, row)
@@ -111,15 +113,13 @@ def _send_zalo(account: Account, row: Delivery) -> SendResult:
     return result
 
 
-def window_closed(account: Account, user: str) -> str | None:
+def window_closed(db: Session, account: Account, user: str) -> str | None:
     """Why a normal reply may not be sent now, or None while the messaging window is open."""
     config = current_app.config
     hours = config["MESSENGER_WINDOW_HOURS"] if account.platform == FACEBOOK else config["ZALO_WINDOW_HOURS"]
-    with session_scope() as db:
-        last = db.scalar(select(Subscriber.last_message_at).where(
-            Subscriber.channel == account.platform, Subscriber.user_id == user,
-            Subscriber.commune_id == account.commune_id))
-    last = as_utc(last)
+    last = as_utc(db.scalar(select(func.max(Subscriber.last_message_at)).where(
+        Subscriber.channel == account.platform, Subscriber.user_id == user,
+        Subscriber.commune_id == account.commune_id)))
     if last is None:
         return "the resident has not written to this page/OA"
     age = (datetime.now(timezone.utc) - last).total_seconds() / 3600
@@ -130,17 +130,16 @@ def window_closed(account: Account, user: str) -> str | None:
 
 def _update(delivery_id: int, **values) -> None:
     with session_scope() as db:
-        row = db.get(Delivery, delivery_id)
-        for name, value in values.items():
-            setattr(row, name, value)
+        db.execute(update(Delivery).where(Delivery.id == delivery_id)
+                   .values(**values, updated_at=datetime.now(timezone.utc)))
 
 
 def _give_up(rows: list[Delivery], reason: str, code: str | None, detail: str | None, status: str = "failed") -> None:
     with session_scope() as db:
         for row in rows:
-            stored = db.get(Delivery, row.id)
-            stored.status, stored.error_code = status, code
-            stored.error_message = (detail or reason)[:500]
+            db.execute(update(Delivery).where(Delivery.id == row.id).values(
+                status=status, error_code=code, error_message=(detail or reason)[:500], attempts=row.attempts,
+                updated_at=datetime.now(timezone.utc)))
             db.add(DeadLetter(delivery_id=row.id, platform=row.platform, commune_id=row.commune_id,
                               user_id=row.user_id, reason=reason, error_code=code, detail=(detail or "")[:500],
-                              body=row.body, attempts=stored.attempts))
+                              body=row.body, attempts=row.attempts))

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from i18n import N_
 from knowledge.normalize import strip_diacritics
 
 
@@ -23,13 +24,13 @@ class Checked:
         return self.error is None
 
 
-DATE_ERROR = "I could not read that date. Please write it as day/month/year, for example 12/3/2024."
-ID_ERROR = "The personal identification number has exactly 12 digits (it is printed on the chip ID card). Please check it and type it again."
-PHONE_ERROR = "That does not look like a Vietnamese mobile number. Please type 10 digits starting with 0 (for example 0912345678), or +84 followed by 9 digits."
-NAME_ERROR = "Please type the full name in letters only, for example Nguyễn Văn An."
-TEXT_ERROR = "Please type a little more (at least 2 letters)."
-FUTURE_ERROR = "That date is in the future. Please check it and type it again."
-TOO_OLD_ERROR = "That date is too long ago. Please check the year and type it again."
+DATE_ERROR = N_("I could not read that date. Please write it as day/month/year, for example 12/3/2024.")
+ID_ERROR = N_("The personal identification number has exactly 12 digits (it is printed on the chip ID card). Please check it and type it again.")
+PHONE_ERROR = N_("That does not look like a Vietnamese mobile number. Please type 10 digits starting with 0 (for example 0912345678), or +84 followed by 9 digits.")
+NAME_ERROR = N_("Please type the full name in letters only, for example Nguyễn Văn An.")
+TEXT_ERROR = N_("Please type a little more (at least 2 letters).")
+FUTURE_ERROR = N_("That date is in the future. Please check it and type it again.")
+TOO_OLD_ERROR = N_("That date is too long ago. Please check the year and type it again.")
 
 _SEPARATED = re.compile(r"^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{2}|\d{4})$")
 _WORDS = re.compile(r"^(?:ngay\s*)?(\d{1,2})\s*(?:thang|/|-|\.)\s*(\d{1,2})\s*(?:nam|/|-|\.)\s*(\d{2}|\d{4})$")

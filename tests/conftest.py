@@ -14,11 +14,17 @@ Fixtures (see each docstring):
     make_app           factory: make_app(**overrides) -> a further app on the same database
     database_url       the fresh, migrated database of the current test
     database_seed      override to start every test with rows made once per session
+    sqlite_template    migrated SQLite file that database_url copies (session)
+    postgres_template  name of the migrated PostgreSQL template database (session; services only)
     redis_server       "redis://127.0.0.1:PORT" (session; services only)
     redis_url          "redis://127.0.0.1:PORT/1", emptied before the test (services only)
     postgres_server    "postgresql+psycopg://postgres@127.0.0.1:PORT" (session; services only)
     postgres_database  factory: postgres_database(template=None) -> URL of a new database
     chromium_path      path of a Chromium binary, or the test is skipped
+    restore_signals    puts SIGINT/SIGTERM handlers back after an rq worker ran in the test
+
+Markers (pytest.ini): ``@pytest.mark.services`` runs only in the services run,
+``@pytest.mark.embedded`` only in the embedded run.
 """
 from __future__ import annotations
 
@@ -46,7 +52,8 @@ _ENV_KEYS = (
     "ZALO_OAUTH_URL", "FACEBOOK_APP_SECRET", "FACEBOOK_VERIFY_TOKEN", "ZALO_APP_ID",
     "ZALO_APP_SECRET", "ZALO_OA_SECRET_KEY", "TOKEN_ENCRYPTION_KEY", "JOBS_INLINE",
 )
-SERVICE_FIXTURES = {"redis_server", "redis_url", "postgres_server", "postgres_database", "postgres_template"}
+SERVICE_FIXTURES = {"redis_server", "redis_url", "postgres_server", "postgres_database", "postgres_template",
+                    "_postgres_cluster"}
 REDIS_APP_DB = 1  # the app's keyspace in the services run; flushed before every test
 
 
@@ -311,7 +318,7 @@ def postgres_server(_postgres_cluster: PostgresCluster) -> str:
 
 @pytest.fixture(scope="session")
 def postgres_template(_postgres_cluster: PostgresCluster) -> str:
-    """Name of a database migrated to head once per session, to copy with CREATE DATABASE ... TEMPLATE."""
+    """Name of a database migrated (upgrade_database) once per session, to copy with CREATE DATABASE ... TEMPLATE."""
     from infra.migrate import upgrade_database
 
     _postgres_cluster.execute("CREATE DATABASE tmpl")
@@ -409,21 +416,21 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, database_seed, 
             template = made[database_seed]
         return request.getfixturevalue("postgres_database")(template=template)
 
-    template: Path = request.getfixturevalue("sqlite_template")
+    source: Path = request.getfixturevalue("sqlite_template")
     if database_seed is not None:
         if database_seed not in made:
             import sqlite3
 
             seeded = _seeded_databases["dir"] / f"seed_{len(made) + 1}.db"
-            shutil.copyfile(template, seeded)
+            shutil.copyfile(source, seeded)
             _run_seed(f"sqlite:///{seeded}", database_seed)
             conn = sqlite3.connect(seeded)  # fold the WAL into the file, so the file alone is a copy
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()
             made[database_seed] = seeded
-        template = made[database_seed]
+        source = made[database_seed]
     path = tmp_path / "bot.db"
-    shutil.copyfile(template, path)
+    shutil.copyfile(source, path)
     return f"sqlite:///{path}"
 
 

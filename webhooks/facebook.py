@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from channels import facebook_events
 from channels.events import ShapeError
-from channels.ingest import ingest
+from channels.ingest import QueueUnavailable, ingest
 from channels.signatures import facebook_valid
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,11 @@ bp = Blueprint("facebook", __name__)
 
 class BodyTooLarge(ValueError):
     """The body exceeds WEBHOOK_MAX_BODY (→ HTTP 413)."""
+
+
+@bp.errorhandler(QueueUnavailable)
+def _unavailable(error: QueueUnavailable):
+    return jsonify({"error": str(error)}), 503
 
 
 @bp.errorhandler(ShapeError)

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from channels import zalo_events
 from channels.events import ShapeError
-from channels.ingest import ingest
+from channels.ingest import QueueUnavailable, ingest
 from channels.signatures import zalo_valid
 from webhooks.facebook import BodyTooLarge, read_capped_body
 
@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 bp = Blueprint("zalo", __name__)
 
 SIGNATURE = "X-ZEvent-Signature"
+
+
+@bp.errorhandler(QueueUnavailable)
+def _unavailable(error: QueueUnavailable):
+    return jsonify({"error": str(error)}), 503
 
 
 @bp.errorhandler(ShapeError)

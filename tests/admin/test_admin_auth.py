@@ -98,3 +98,11 @@ def test_language_switch(staff_a):
     assert post(staff_a, "/admin/language", {"lang": "vi", "next": "/admin/c/demo/faq"}).status_code == 302
     assert 'lang="vi"' in staff_a.get("/admin/c/demo/faq").get_data(as_text=True)
     assert post(staff_a, "/admin/language", {"lang": "fr"}).status_code == 400
+
+
+def test_vietnamese_by_default_english_on_request(client, world):
+    page = client.get("/admin/login").get_data(as_text=True)
+    assert 'lang="vi"' in page and "Đăng nhập" in page and "Tên đăng nhập" in page
+    token = csrf_token(client)
+    client.post("/admin/language", data={"lang": "en", "csrf_token": token, "next": "/admin/login"})
+    assert "Username" in client.get("/admin/login").get_data(as_text=True)

@@ -187,7 +187,10 @@ class FakePlatform:
 
 class KeepUnderscoreHeaders(WSGIRequestHandler):
     """Zalo's headers are `access_token` and `secret_key`; werkzeug drops underscored headers
-    (anti-spoofing) and would hide exactly what the fake must check."""
+    (anti-spoofing) and would hide exactly what the fake must check. HTTP/1.1 keeps
+    connections alive, as the real APIs do."""
+
+    protocol_version = "HTTP/1.1"
 
     def make_environ(self):
         environ = super().make_environ()

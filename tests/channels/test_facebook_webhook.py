@@ -155,3 +155,15 @@ def test_delivery_and_read_items_are_acknowledged_without_reply(seeded, client, 
             "read": {"watermark": now_ms()}}
     assert post(client, fb_body(PAGE_A, item)).get_json() == {"queued": 0, "duplicates": 0}
     assert fake.calls == []
+
+
+def test_queue_down_is_503_so_the_platform_redelivers(make_app, channel_settings):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = make_app(**channel_settings, REDIS_URL=f"redis://127.0.0.1:{port}/0", JOBS_INLINE=False)
+    raw, headers = signed_fb(fb_body(PAGE_A, fb_text(PAGE_A, "psid-1", "m_down", "xin chào")))
+    response = app.test_client().post("/webhooks/facebook", data=raw, headers=headers)
+    assert response.status_code == 503 and "retry later" in response.get_json()["error"]

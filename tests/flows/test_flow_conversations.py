@@ -133,3 +133,14 @@ def test_typed_step_by_step_starts_the_flow_of_the_guide_on_screen(chat):
     other = chat()
     other.say("huong dan tung buoc dang ky ket hon")
     assert "Hai bạn đã đăng ký kết hôn trước đây" in other.text
+
+
+def test_flow_files_are_consistent_and_sourced():
+    from procedures.flow import check_flow, flow_ids, load_flow, FLOWS
+
+    for flow_id in flow_ids():
+        flow = load_flow(flow_id)
+        check_flow(flow, FLOWS / f"{flow_id}.yaml")
+        assert flow["outcomes"][-1].get("when") in (None, {}) or flow_id == "can-cuoc"
+        for add in flow.get("adds") or []:
+            assert add.get("source"), (flow_id, add)

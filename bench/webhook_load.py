@@ -1,0 +1,454 @@
+"""Webhook load benchmark: gunicorn + Redis + RQ workers + PostgreSQL + the fake platform, all on 127.0.0.1.
+
+    .venv/bin/python bench/webhook_load.py            # full run (~3 minutes)
+    .venv/bin/python bench/webhook_load.py --quick    # shorter phases
+
+Phases (a separate load-generator process sends signed Messenger and Zalo events, open loop):
+  1. ingest   - no workers running: acknowledgement latency at rising rates, single-event POSTs
+                and Messenger batches of 10 events per POST;
+  2. answer   - RQ workers on: events answered per second end to end, counted at the fake server;
+  3. reliable - 10 % duplicate deliveries and a fake server failing 30 % of sends: every event must
+                be answered exactly once (counted per resident at the fake server).
+Everything it starts is stopped at the end; results are printed and written to bench/results/.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+VENV_BIN = Path(sys.executable).parent
+
+APP_SECRET, OA_SECRET, ZALO_APP_ID = "bench-app-secret", "bench-oa-secret", "2553928453557884079"
+PAGE, PAGE_TOKEN, OA, OA_TOKEN = "106000000000001", "bench-page-token", "3662729599332560487", "bench-oa-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
+
+
+# --------------------------------------------------------------------------- services
+
+class Services:
+    """Redis, PostgreSQL, the fake platform, gunicorn and RQ workers; `stop()` ends them all."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.procs: list[subprocess.Popen] = []
+        self.pg_bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1]).parent
+        self.env: dict[str, str] = {}
+        self.workers: list[subprocess.Popen] = []
+        self.web: subprocess.Popen | None = None
+
+    def _spawn(self, argv: list[str], log: str, env: dict | None = None) -> subprocess.Popen:
+        out = open(self.workdir / log, "ab")
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=env, cwd=ROOT, start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def _as_postgres(self, argv: list[str]) -> list[str]:
+        return (["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []) + argv
+
+    def start_redis(self) -> str:
+        port = free_port()
+        self._spawn(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                     "--appendonly", "no", "--dir", str(self.workdir)], "redis.log")
+        wait_port(port)
+        return f"redis://127.0.0.1:{port}/0"
+
+    def start_postgres(self) -> str:
+        data = self.workdir / "pg"
+        if os.geteuid() == 0:
+            shutil.chown(self.workdir, "postgres")
+        subprocess.run(self._as_postgres([str(self.pg_bin / "initdb"), "-D", str(data), "-U", "postgres",
+                                          "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]),
+                       check=True, capture_output=True)
+        self.pg_port = free_port()
+        with open(data / "postgresql.conf", "a") as conf:
+            conf.write(f"\nlisten_addresses='127.0.0.1'\nport={self.pg_port}\nunix_socket_directories='{data}'\n"
+                       "fsync=off\nsynchronous_commit=off\nfull_page_writes=off\nmax_connections=200\n")
+        subprocess.run(self._as_postgres([str(self.pg_bin / "pg_ctl"), "-D", str(data), "-l", str(self.workdir / "pg.log"),
+                                          "-w", "start"]), check=True, capture_output=True)
+        self.pg_data = data
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.pg_port}/postgres"
+
+    def start_fake(self, fail_rate: float) -> str:
+        port = free_port()
+        self.fake = self._spawn([sys.executable, str(ROOT / "tests/channels/fake_platform.py"), "--port", str(port),
+                                 "--fail-rate", str(fail_rate), "--facebook", f"{PAGE_TOKEN}={PAGE}",
+                                 "--zalo", f"{OA_TOKEN}={OA}"], "fake.log")
+        wait_port(port)
+        return f"http://127.0.0.1:{port}"
+
+    def stop_fake(self) -> None:
+        self._end(self.fake)
+
+    def start_web(self, web_workers: int, threads: int) -> int:
+        port = free_port()
+        self.web = self._spawn([str(VENV_BIN / "gunicorn"), "-w", str(web_workers), "-k", "gthread",
+                                "--threads", str(threads), "--keep-alive", "30", "--backlog", "4096",
+                                "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+                               "gunicorn.log", self.env)
+        wait_port(port)
+        return port
+
+    def start_workers(self, count: int) -> None:
+        # SimpleWorker: no fork per job, so each worker builds the app once (infra.jobs.run_in_app)
+        for i in range(count):
+            argv = [str(VENV_BIN / "rq"), "worker", "-w", "rq.worker.SimpleWorker", "-u", self.env["REDIS_URL"],
+                    "--logging_level", "WARNING", "bot"]
+            if i == 0:
+                argv.insert(2, "--with-scheduler")  # moves due retries onto the queue
+            self.workers.append(self._spawn(argv, f"worker{i}.log", self.env))
+
+    def stop_workers(self) -> None:
+        for proc in self.workers:
+            self._end(proc)
+        self.workers = []
+
+    @staticmethod
+    def _end(proc: subprocess.Popen) -> None:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            self._end(proc)
+        if getattr(self, "pg_data", None):
+            subprocess.run(self._as_postgres([str(self.pg_bin / "pg_ctl"), "-D", str(self.pg_data), "-m",
+                                              "immediate", "-w", "stop"]), capture_output=True)
+
+
+def app_env(database_url: str, redis_url: str, fake_url: str) -> dict[str, str]:
+    from cryptography.fernet import Fernet
+
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
+    env.update({
+        "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
+        "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(), "FACEBOOK_APP_SECRET": APP_SECRET,
+        "ZALO_APP_ID": ZALO_APP_ID, "ZALO_APP_SECRET": "bench-zalo-app-secret", "ZALO_OA_SECRET_KEY": OA_SECRET,
+        "FACEBOOK_GRAPH_URL": f"{fake_url}/v23.0", "ZALO_OPENAPI_URL": fake_url, "ZALO_OAUTH_URL": fake_url,
+        "DELIVERY_RETRY_BASE_MS": "500", "DELIVERY_MAX_ATTEMPTS": "10", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def point_at_fake(env: dict[str, str], fake_url: str) -> None:
+    env.update({"FACEBOOK_GRAPH_URL": f"{fake_url}/v23.0", "ZALO_OPENAPI_URL": fake_url, "ZALO_OAUTH_URL": fake_url})
+
+
+def seed(env: dict[str, str]) -> None:
+    """Schema, knowledge base, one commune with a Page and an OA (through the real CLI)."""
+    flask = [str(VENV_BIN / "flask"), "--app", "app"]
+    run = lambda *args: subprocess.run(flask + list(args), env=env, cwd=ROOT, check=True, capture_output=True)
+    run("db", "upgrade")
+    run("kb", "import")
+    run("communes", "add", "xa-bench", "--name", "Xã Thử Tải", "--facebook-page-id", PAGE,
+        "--facebook-page-token", PAGE_TOKEN, "--zalo-oa-id", OA, "--zalo-access-token", OA_TOKEN,
+        "--zalo-refresh-token", "bench-refresh", "--zalo-expires-in", "90000")
+
+
+# --------------------------------------------------------------------------- events
+
+def signed_requests(start: int, count: int, batch: int, duplicates: float, seed_: int,
+                    mixed: bool = True) -> list[tuple[str, bytes, dict]]:
+    """(path, body, headers) per POST. Mixed: even events go to Messenger, odd ones to Zalo (one per
+    POST); otherwise all to Messenger. With batch > 1 Messenger events are grouped as Meta does.
+    Each event comes from its own resident."""
+    from channels.signatures import facebook_signature, zalo_mac
+
+    rnd = random.Random(seed_)
+    now = int(time.time() * 1000)
+    posts: list[tuple[str, bytes, dict]] = []
+    fb_items: list[dict] = []
+
+    def flush() -> None:
+        if fb_items:
+            raw = json.dumps({"object": "page", "entry": [{"id": PAGE, "time": now, "messaging": list(fb_items)}]},
+                             ensure_ascii=False).encode()
+            posts.append(("/webhooks/facebook", raw, {"Content-Type": "application/json",
+                                                      "X-Hub-Signature-256": facebook_signature(raw, APP_SECRET)}))
+            fb_items.clear()
+
+    for n in range(start, start + count):
+        if n % 2 == 0 or not mixed:
+            fb_items.append({"sender": {"id": f"psid-{n}"}, "recipient": {"id": PAGE}, "timestamp": now,
+                             "message": {"mid": f"m_bench_{n}", "text": "xin chào"}})
+            if len(fb_items) >= batch:
+                flush()
+        else:
+            body = {"event_name": "user_send_text", "app_id": ZALO_APP_ID, "sender": {"id": f"zuser-{n}"},
+                    "recipient": {"id": OA}, "message": {"text": "xin chào", "msg_id": f"zmsg{n}"},
+                    "timestamp": str(now), "user_id_by_app": "1"}
+            raw = json.dumps(body, ensure_ascii=False).encode()
+            mac = zalo_mac(ZALO_APP_ID, raw, body["timestamp"], OA_SECRET)
+            posts.append(("/webhooks/zalo", raw, {"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac}"}))
+    flush()
+    if duplicates:
+        extra = [posts[rnd.randrange(len(posts))] for _ in range(int(len(posts) * duplicates))]
+        posts += extra
+        rnd.shuffle(posts)
+    return posts
+
+
+# --------------------------------------------------------------------------- load generator (own process)
+
+async def _worker(port: int, queue: asyncio.Queue, latencies: list, failures: list) -> None:
+    reader = writer = None
+    while True:
+        item = await queue.get()
+        if item is None:
+            break
+        due, path, raw, headers = item
+        head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(raw)}\r\n" + \
+            "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+        for _attempt in range(2):
+            try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(head.encode() + raw)
+                status_head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in status_head.split(b"\r\n")[1:]:
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                await reader.readexactly(length)
+                status = int(status_head.split(b" ")[1])
+                latencies.append(time.perf_counter() - due)
+                if status != 200:
+                    failures.append(status)
+                if b"connection: close" in status_head.lower():
+                    writer.close()
+                    writer = None
+                break
+            except (ConnectionError, asyncio.IncompleteReadError):
+                writer = None
+        else:
+            failures.append("connection")
+
+
+async def _generate(port: int, posts: list, rate: float, connections: int) -> dict:
+    """Open loop: POST i is due at start + i / rate; latency counts from the due time."""
+    queue: asyncio.Queue = asyncio.Queue()
+    latencies: list[float] = []
+    failures: list = []
+    tasks = [asyncio.create_task(_worker(port, queue, latencies, failures)) for _ in range(connections)]
+    start = time.perf_counter() + 0.2
+    for i, (path, raw, headers) in enumerate(posts):
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((due, path, raw, headers))
+    for _ in tasks:
+        queue.put_nowait(None)
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
+    return {"posts": len(posts), "elapsed_s": round(elapsed, 2), "posts_per_s": round(len(posts) / elapsed, 1),
+            "p50_ms": pick(0.50), "p99_ms": pick(0.99), "max_ms": pick(1.0), "failures": len(failures)}
+
+
+def generate_main(args: argparse.Namespace) -> None:
+    posts = signed_requests(args.start, args.events, args.batch, args.duplicates, args.start, not args.messenger_only)
+    rate = args.rate / max(1.0, _events_per_post(args.events, args.batch, len(posts), args.duplicates))
+    result = asyncio.run(_generate(args.port, posts, rate, args.connections))
+    result["events"] = args.events
+    result["events_per_s"] = round(args.events / result["elapsed_s"], 1)
+    print(json.dumps(result))
+
+
+def _events_per_post(events: int, batch: int, posts: int, duplicates: float) -> float:
+    return events * (1 + duplicates) / posts
+
+
+def run_generator(port: int, start: int, events: int, rate: float, batch: int = 1, duplicates: float = 0.0,
+                  connections: int = 64, messenger_only: bool = False) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--generate", "--port", str(port), "--start", str(start),
+                          "--events", str(events), "--rate", str(rate), "--batch", str(batch),
+                          "--duplicates", str(duplicates), "--connections", str(connections)]
+                         + (["--messenger-only"] if messenger_only else []),
+                         capture_output=True, text=True, timeout=600, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr[-2000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- phases
+
+def fake_stats(fake_url: str) -> dict:
+    import requests
+
+    return requests.get(f"{fake_url}/_stats", timeout=30).json()
+
+
+def answered_users(stats: dict) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for _service, recipient, _at in stats["accepted"]:
+        user = next(iter(json.loads(recipient).values()))
+        counts[user] = counts.get(user, 0) + 1
+    return counts
+
+
+def wait_answered(fake_url: str, users: set[str], timeout: float) -> tuple[dict, float]:
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        stats = fake_stats(fake_url)
+        if users <= set(answered_users(stats)):
+            return stats, time.monotonic() - start
+        time.sleep(0.5)
+    return fake_stats(fake_url), time.monotonic() - start
+
+
+def queue_empty(redis_url: str) -> bool:
+    import redis
+
+    r = redis.Redis.from_url(redis_url)
+    return r.llen("rq:queue:bot") == 0 and r.zcard("rq:scheduled:bot") == 0
+
+
+def flush_jobs(redis_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--generate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--start", type=int, default=0)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=500)
+    parser.add_argument("--batch", type=int, default=1)
+    parser.add_argument("--duplicates", type=float, default=0.0)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--messenger-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--rq-workers", type=int, default=4)
+    args = parser.parse_args()
+    if args.generate:
+        generate_main(args)
+        return
+    report = run_benchmark(args)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"webhook_load-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+
+
+def run_benchmark(args: argparse.Namespace) -> dict:
+    seconds = 3 if args.quick else 6
+    workdir = Path(tempfile.mkdtemp(prefix="bot-bench-"))
+    services = Services(workdir)
+    report: dict = {"machine": {"cpus": os.cpu_count()}, "ingest": [], "answer": None, "reliable": None}
+    next_event = 0
+    try:
+        redis_url, database_url = services.start_redis(), services.start_postgres()
+        fake_url = services.start_fake(0.0)
+        services.env = app_env(database_url, redis_url, fake_url)
+        seed(services.env)
+        port = services.start_web(args.web_workers, 4)
+        run_generator(port, 10_000_000, 200, 200)  # warm-up: every gunicorn worker builds its app
+        flush_jobs(redis_url)
+
+        print("phase 1: ingest (no workers)", file=sys.stderr)
+        # one event per POST (Messenger and Zalo alternating), then Messenger batches of 10 (Meta batches)
+        for batch, rates in ((1, (250, 500, 750, 1000, 1500, 2000)), (10, (1000, 2000, 3000, 4000, 6000))):
+            for rate in rates:
+                events = int(rate * seconds)
+                result = run_generator(port, next_event, events, rate, batch=batch, messenger_only=batch > 1)
+                next_event += events
+                result.update({"offered_events_per_s": rate,
+                               "events_per_post": "1 (Messenger + Zalo)" if batch == 1 else "10 (Messenger)"})
+                report["ingest"].append(result)
+                print(json.dumps(result), file=sys.stderr)
+                flush_jobs(redis_url)
+
+        print("phase 2: answered end to end", file=sys.stderr)
+        services.start_workers(args.rq_workers)
+        time.sleep(3)
+        events = 600 if args.quick else 2000
+        first = next_event
+        ingest = run_generator(port, first, events, 1000, batch=10)
+        next_event += events
+        users = {f"psid-{n}" if n % 2 == 0 else f"zuser-{n}" for n in range(first, first + events)}
+        stats, elapsed = wait_answered(fake_url, users, 300)
+        got = answered_users(stats)
+        done_at = [at for _s, r, at in stats["accepted"] if next(iter(json.loads(r).values())) in users]
+        span = max(done_at) - min(done_at) if done_at else 0
+        report["answer"] = {"events": events, "ingest": ingest, "answered_users": len(users & set(got)),
+                            "seconds_to_answer_all": round(elapsed, 1),
+                            "answered_events_per_s": round(len(users & set(got)) / elapsed, 1),
+                            "platform_messages_per_s": round(len(done_at) / span, 1) if span else None,
+                            "rq_workers": args.rq_workers}
+        print(json.dumps(report["answer"]), file=sys.stderr)
+
+        print("phase 3: 10% duplicates, 30% failing sends", file=sys.stderr)
+        services.stop_workers()
+        services.stop_fake()
+        fake_url = services.start_fake(0.3)
+        point_at_fake(services.env, fake_url)
+        services.start_workers(args.rq_workers)
+        events = 400 if args.quick else 1000
+        first = next_event
+        ingest = run_generator(port, first, events, 500, batch=1, duplicates=0.10)
+        users = {f"psid-{n}" if n % 2 == 0 else f"zuser-{n}" for n in range(first, first + events)}
+        stats, elapsed = wait_answered(fake_url, users, 300)
+        deadline = time.monotonic() + 120  # let retries of later parts finish too
+        while not queue_empty(redis_url) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(2)
+        stats = fake_stats(fake_url)
+        got = answered_users(stats)
+        fb_counts = {got.get(u, 0) for u in users if u.startswith("psid")}
+        zalo_counts = {got.get(u, 0) for u in users if u.startswith("zuser")}
+        report["reliable"] = {
+            "events": events, "posts_incl_duplicates": ingest["posts"], "ingest": ingest,
+            "send_attempts": stats["attempts"], "accepted_messages": len(stats["accepted"]),
+            "users_answered": len(users & set(got)), "users_missing": len(users - set(got)),
+            "messages_per_messenger_user": sorted(fb_counts), "messages_per_zalo_user": sorted(zalo_counts),
+            "exactly_once": len(fb_counts) == 1 and len(zalo_counts) == 1 and 0 not in fb_counts | zalo_counts,
+            "seconds_to_answer_all": round(elapsed, 1),
+        }
+        print(json.dumps(report["reliable"]), file=sys.stderr)
+    finally:
+        services.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+if __name__ == "__main__":
+    main()
