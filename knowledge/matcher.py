@@ -61,6 +61,7 @@ class Tuning:
     depth: int = 25  # strongest items per feature looked at in the first pass
     phrasing_shortlist: int = 15
     intent_shortlist: int = 8
+    share_power: float = 0.5  # how a feature's share of an intent's phrasings shapes its centroid
     strong_share: float = 0.4  # features weighing less than this share of the rarest do not find candidates
 
 
@@ -169,7 +170,7 @@ class MatchIndex:
         vectors: list[dict[str, float]] = [{} for _ in self.intent_ids]
         for f, shares in self._shares.items():
             for intent, share in shares.items():
-                vectors[intent][f] = self.weights[f] * math.sqrt(share)
+                vectors[intent][f] = self.weights[f] * share ** self.tuning.share_power
         for vector in vectors:
             norm = math.sqrt(sum(v * v for v in vector.values()))
             for f in vector:

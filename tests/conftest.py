@@ -25,6 +25,13 @@ Fixtures (see each docstring):
 
 Markers (pytest.ini): ``@pytest.mark.services`` runs only in the services run,
 ``@pytest.mark.embedded`` only in the embedded run.
+
+Test modules are imported in pytest's default (prepend) mode, so every test file under
+tests/ needs a basename of its own (tests/a/test_cli.py beside tests/b/test_cli.py fails
+collection), and helpers beside a test file import by their bare name.
+
+Slow per-test setup (importing the knowledge base, hashing passwords) belongs in
+``database_seed``: it runs once per session and each test gets a copy of the result.
 """
 from __future__ import annotations
 
