@@ -514,6 +514,46 @@ def chromium_path() -> str:
     pytest.skip("no Chromium: `apt-get install chromium`")
 
 
+# Flags for Debian's Chromium on a machine whose only network is the loopback (see env notes).
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable]:
+    """serve(app) -> "http://127.0.0.1:PORT": the app behind a real threaded HTTP server."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    running = []
+
+    def start(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server, thread in running:
+        server.shutdown()
+        thread.join(10)
+
+
+@pytest.fixture
+def browser(chromium_path):
+    """A real headless Chromium (Debian's), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
 @pytest.fixture
 def restore_signals() -> Iterator[None]:
     """Put SIGINT/SIGTERM handlers back after code (an rq worker) that installs its own."""

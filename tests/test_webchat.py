@@ -2,10 +2,8 @@
 real Chromium, served by a real HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from knowledge.store import import_from_files
 
@@ -80,36 +78,19 @@ def test_the_chat_page_is_served(client):
 
 # --------------------------------------------------------------------------- in a browser
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+@pytest.fixture
+def live_server(knowledge_app, serve):
+    return serve(knowledge_app)
 
 
 @pytest.fixture
-def live_server(knowledge_app):
-    """The app behind a real threaded HTTP server on a free loopback port."""
-    server = make_server("127.0.0.1", 0, knowledge_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture
-def page(live_server, chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.dialogs = []
-            page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
-            page.goto(f"{live_server}/chat")
-            page.locator("#log li.bot").first.wait_for(timeout=15000)  # the greeting
-            yield page
-        finally:
-            browser.close()
+def page(live_server, browser):
+    page = browser.new_page()
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live_server}/chat")
+    page.locator("#log li.bot").first.wait_for(timeout=15000)  # the greeting
+    return page
 
 
 def _send(page, text: str) -> None:

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.engine import handle_message
 from bot.messages import Incoming
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext
 
 bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
                static_url_path="/webchat/static")
@@ -71,4 +72,8 @@ def staff_messages():
 
 @bp.get("/chat")
 def chat_page():
-    return render_template("webchat/chat.html", commune=request.args.get("commune", ""))
+    """The page's own labels follow ?lang= or the browser's language (Vietnamese first)."""
+    lang = request.args.get("lang") or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return render_template("webchat/chat.html", commune=request.args.get("commune", ""), lang=lang,
+                           _=lambda message, **values: gettext(lang, message, **values))

@@ -3,39 +3,17 @@ log in, edit an answer and see it in /chat, teach the bot an unanswered question
 reply to a handover and see it arrive in the web chat, and commune B's pages refused."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from admin_helpers import PASSWORD
 from i18n import gettext
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOURS_TEXT = "Thứ Hai–Thứ Sáu"
 
 
 @pytest.fixture
-def server(app, world):
-    live = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=live.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{live.server_port}"
-    live.shutdown()
-    thread.join(10)
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def server(app, world, serve):
+    return serve(app)
 
 
 def _page(browser):
@@ -125,7 +103,8 @@ def test_reply_to_a_handover_reaches_the_web_chat(browser, server):
     assert chat.locator("#log li.staff").text_content() == "Chào bạn, cán bộ tư pháp đây. Bạn cần bản chính giấy chứng sinh."
     count = chat.locator("#log li.bot").count()
     chat.fill("#text", "cảm ơn, tôi mang thêm gì nữa?")
-    chat.press("#text", "Enter")
+    with chat.expect_response(lambda r: r.request.method == "POST" and "/webchat/messages" in r.url):
+        chat.press("#text", "Enter")  # recorded by the server before the admin page is reloaded
     admin.reload()
     admin.locator("ol.transcript", has_text="tôi mang thêm gì nữa").wait_for(timeout=10000)
     assert chat.locator("#log li.bot").count() == count  # the bot stayed silent

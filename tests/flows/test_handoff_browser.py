@@ -4,14 +4,10 @@ URL in the replies, on the page and requested by the browser is checked for pers
 from __future__ import annotations
 
 import logging
-import threading
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TYPED = {"full_name": "Trần Thị Hoa", "date_of_birth": "5/6/1995", "personal_id": "0010 9501 2345",
          "phone": "+84 912 345 678"}
 STORED = {"full_name": "Trần Thị Hoa", "date_of_birth": "05/06/1995", "personal_id": "001095012345",
@@ -32,13 +28,8 @@ PERSONAL_FORMS = set().union(*(_forms(v) for v in list(TYPED.values()) + list(ST
 
 
 @pytest.fixture
-def server(kb):
-    srv = make_server("127.0.0.1", 0, kb, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_port}"
-    srv.shutdown()
-    thread.join(5)
+def server(kb, serve):
+    return serve(kb)
 
 
 def _chat(base: str, user: str, body: dict, urls: list[str]) -> list[dict]:
@@ -64,43 +55,40 @@ def _run_flow(base: str, urls: list[str]) -> str:
     return go[0]
 
 
-def test_handoff_page_in_chromium_on_a_phone(server, chromium_path, caplog, kb):
-    from playwright.sync_api import expect, sync_playwright
+def test_handoff_page_in_chromium_on_a_phone(server, browser, caplog, kb):
+    from playwright.sync_api import expect
 
     caplog.set_level(logging.DEBUG)
     urls: list[str] = []
     page_url = _run_flow(server, urls)
     seen_requests: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
-        page = context.new_page()
-        page.on("request", lambda request: seen_requests.append(request.url))
-        # the only network is 127.0.0.1: the portal answers from a stub, so the redirect can be followed
-        page.route("https://dichvucong.gov.vn/**", lambda route: route.fulfill(status=200, body="portal"))
-        page.goto(page_url)
-        assert page.locator("#procedure").inner_text() == "Cấp Giấy xác nhận tình trạng hôn nhân"
-        values = page.locator("#details [data-value]").all_inner_texts()
-        assert values == list(STORED.values())
-        buttons = page.locator("button.copy")
-        assert buttons.count() == 4 and buttons.first.inner_text() == "Sao chép"
-        box = buttons.first.bounding_box()
-        assert box["height"] >= 44 and box["x"] + box["width"] <= 360  # a thumb-sized target on screen
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
-        buttons.nth(2).click()
-        expect(buttons.nth(2)).to_have_text("Đã chép")  # the clipboard write is asynchronous
-        assert page.evaluate("navigator.clipboard.readText()") == STORED["personal_id"]
-        assert "Giấy tờ cần chuẩn bị" in page.locator("#checklist").inner_text()
-        hrefs = page.eval_on_selector_all("[href],[src],[action]",
-                                          "els => els.map(e => e.href || e.src || e.action)")
-        urls += hrefs
-        portal = page.locator("#portal")
-        assert portal.inner_text() == "Đến thủ tục trên dichvucong.gov.vn"
-        portal.click()
-        page.wait_for_url(PORTAL)
-        context.close()
-        browser.close()
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    page.on("request", lambda request: seen_requests.append(request.url))
+    # the only network is 127.0.0.1: the portal answers from a stub, so the redirect can be followed
+    page.route("https://dichvucong.gov.vn/**", lambda route: route.fulfill(status=200, body="portal"))
+    page.goto(page_url)
+    assert page.locator("#procedure").inner_text() == "Cấp Giấy xác nhận tình trạng hôn nhân"
+    values = page.locator("#details [data-value]").all_inner_texts()
+    assert values == list(STORED.values())
+    buttons = page.locator("button.copy")
+    assert buttons.count() == 4 and buttons.first.inner_text() == "Sao chép"
+    box = buttons.first.bounding_box()
+    assert box["height"] >= 44 and box["x"] + box["width"] <= 360  # a thumb-sized target on screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+    buttons.nth(2).click()
+    expect(buttons.nth(2)).to_have_text("Đã chép")  # the clipboard write is asynchronous
+    assert page.evaluate("navigator.clipboard.readText()") == STORED["personal_id"]
+    assert "Giấy tờ cần chuẩn bị" in page.locator("#checklist").inner_text()
+    hrefs = page.eval_on_selector_all("[href],[src],[action]",
+                                      "els => els.map(e => e.href || e.src || e.action)")
+    urls += hrefs
+    portal = page.locator("#portal")
+    assert portal.inner_text() == "Đến thủ tục trên dichvucong.gov.vn"
+    portal.click()
+    page.wait_for_url(PORTAL)
+    context.close()
     urls += seen_requests
     assert PORTAL in seen_requests
     assert all(u.startswith(server) or u.startswith("https://dichvucong.gov.vn/") or u.startswith("data:")
@@ -142,9 +130,7 @@ def _assert_click_recorded(app) -> None:
 
 
 @pytest.mark.parametrize("suffix", ["tampered", "expired"])
-def test_bad_links_in_chromium_show_a_clear_page(server, chromium_path, kb, suffix):
-    from playwright.sync_api import sync_playwright
-
+def test_bad_links_in_chromium_show_a_clear_page(server, browser, kb, suffix):
     page_url = _run_flow(server, [])
     if suffix == "tampered":
         target, wanted = page_url[:-3] + "xyz", "không hợp lệ"
@@ -152,12 +138,9 @@ def test_bad_links_in_chromium_show_a_clear_page(server, chromium_path, kb, suff
         requests.post(f"{server}/webchat/messages", json={"user": "browser-resident", "text": "xóa dữ liệu của tôi"},
                       timeout=30)
         target, wanted = page_url, "hết hạn"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 740})
-        response = page.goto(target)
-        assert response.status in (404, 410)
-        text = page.locator("body").inner_text()
-        assert wanted in text and "Sao chép" not in text
-        assert all(value not in text for value in STORED.values())
-        browser.close()
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    response = page.goto(target)
+    assert response.status in (404, 410)
+    text = page.locator("body").inner_text()
+    assert wanted in text and "Sao chép" not in text
+    assert all(value not in text for value in STORED.values())

@@ -52,10 +52,10 @@
         body: JSON.stringify(Object.assign({ user: user }, message)),
       });
       const data = await response.json();
-      if (!response.ok) { add("bot", data.error || "Lỗi / Error"); return; }
+      if (!response.ok) { add("bot", data.error || main.dataset.errorText); return; }
       data.replies.forEach(show);
     } catch (e) {
-      add("bot", "Không kết nối được. Vui lòng thử lại. / Connection failed, please try again.");
+      add("bot", main.dataset.offlineText);
     }
   }
 
