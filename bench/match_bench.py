@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -82,12 +83,14 @@ def build_queries(real: list[tuple[str, list[str]]], count: int, rng: random.Ran
     return queries
 
 
-def timed(fn, items) -> list[float]:
+def timed(fn, items, clock=time.perf_counter) -> list[float]:
+    """Milliseconds per item. With clock=time.thread_time, the CPU time of this thread only:
+    what one core spends, whatever else the machine is doing."""
     out = []
     for item in items:
-        start = time.perf_counter()
+        start = clock()
         fn(item)
-        out.append((time.perf_counter() - start) * 1000)
+        out.append((clock() - start) * 1000)
     return out
 
 
@@ -106,26 +109,35 @@ def main() -> None:
     pairs = [(intent, text) for intent, texts in entries for text in texts]
     queries = build_queries(real, args.queries, rng)
 
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.thread_time()
     index = MatchIndex(pairs)
-    build_s = time.perf_counter() - start
+    build_s, build_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
 
     for q in queries[:50]:  # warm caches the way a running process has them
         index.match(q)
     ours = timed(index.match, queries)
+    ours_cpu = timed(index.match, queries, clock=time.thread_time)
 
     choices = [utils.default_process(text) for _intent, text in pairs]
     baseline_queries = queries[: min(len(queries), 300)]  # the scan is slow; 300 queries give a stable median
-    plain = timed(lambda q: process.extractOne(utils.default_process(q), choices, processor=None),
-                  baseline_queries)
+    def scan(query: str):
+        return process.extractOne(utils.default_process(query), choices, processor=None)
 
-    ours_median, plain_median = statistics.median(ours), statistics.median(plain)
+    plain = timed(scan, baseline_queries)
+    plain_cpu = timed(scan, baseline_queries, clock=time.thread_time)
+
+    def p95(values: list[float]) -> float:
+        return statistics.quantiles(values, n=20)[-1]
+
     print(f"knowledge base: {len(entries)} entries, {len(pairs)} phrasings "
           f"({'portal catalogue' if CATALOG.exists() else 'recombined phrasings'} for the extra entries)")
-    print(f"index build: {build_s:.2f} s")
-    print(f"matcher: {len(ours)} queries, median {ours_median:.3f} ms, p95 {statistics.quantiles(ours, n=20)[-1]:.3f} ms")
-    print(f"plain extractOne (WRatio) scan: {len(plain)} queries, median {plain_median:.3f} ms")
-    print(f"speed-up: {plain_median / ours_median:.0f}x")
+    print(f"index build: {build_s:.2f} s wall, {build_cpu:.2f} s CPU")
+    for name, wall, cpu in (("matcher", ours, ours_cpu), ("plain extractOne (WRatio) scan", plain, plain_cpu)):
+        print(f"{name}: {len(wall)} queries, median {statistics.median(wall):.3f} ms wall "
+              f"({statistics.median(cpu):.3f} ms CPU), p95 {p95(wall):.3f} ms wall ({p95(cpu):.3f} ms CPU)")
+    print(f"speed-up of the medians: {statistics.median(plain) / statistics.median(ours):.0f}x wall, "
+          f"{statistics.median(plain_cpu) / statistics.median(ours_cpu):.0f}x CPU")
+    print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min)")
 
 
 if __name__ == "__main__":

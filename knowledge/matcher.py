@@ -24,6 +24,7 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Iterable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.normalize import normalize_vietnamese
@@ -76,16 +77,31 @@ class _ImpactIndex:
 
     Each feature keeps only its `depth` strongest items for the first pass (impact-ordered
     postings), so a word shared by thousands of entries costs no more than a rare one; the
-    shortlist that pass finds is then scored exactly from the items' own vectors.
+    shortlist that pass finds is then scored exactly from the items' own vectors. The
+    postings live in two flat arrays, so the first pass is a few numpy calls.
     """
 
     def __init__(self, vectors: list[dict[str, float]], depth: int):
         self.vectors = vectors
-        postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        ids: dict[str, int] = {}
+        features, items, values = [], [], []
         for item, vector in enumerate(vectors):
-            for f, value in vector.items():
-                postings[f].append((value, item))
-        self.heads = {f: heapq.nlargest(depth, p) if len(p) > depth else p for f, p in postings.items()}
+            features.extend(ids.setdefault(f, len(ids)) for f in vector)
+            values.extend(vector.values())
+            items.extend(repeat(item, len(vector)))
+        feature = np.array(features, dtype=np.int64)
+        value = np.array(values, dtype=np.float64)
+        order = np.lexsort((-value, feature))  # by feature, strongest first; stable, so ties keep item order
+        feature, value, item = feature[order], value[order], np.array(items, dtype=np.int64)[order]
+        starts = np.flatnonzero(np.r_[True, feature[1:] != feature[:-1]])
+        rank = np.arange(len(feature)) - np.repeat(starts, np.diff(np.r_[starts, len(feature)]))
+        keep = rank < depth
+        feature, self.items, self.values = feature[keep], item[keep], value[keep]
+        bounds = np.flatnonzero(np.r_[True, feature[1:] != feature[:-1], True])
+        names = {i: f for f, i in ids.items()}
+        self.spans: dict[str, tuple[int, int]] = {
+            names[int(feature[a])]: (int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])
+        }
 
     def best(self, feats: list[str], strong: Iterable[str], count: int) -> list[tuple[int, float]]:
         """The `count` items most similar to the features, with their exact scores.
@@ -93,14 +109,17 @@ class _ImpactIndex:
         Only the `strong` features (the ones that tell intents apart) find the shortlist;
         all features score it.
         """
-        partial: dict[int, float] = defaultdict(float)
-        heads = self.heads
-        for f in strong:
-            for value, item in heads.get(f, ()):
-                partial[item] += value
-        shortlist = heapq.nlargest(count, partial, key=partial.__getitem__)
+        spans = [self.spans[f] for f in strong if f in self.spans]
+        if not spans:
+            return []
+        items = np.concatenate([self.items[a:b] for a, b in spans])
+        values = np.concatenate([self.values[a:b] for a, b in spans])
+        unique, inverse = np.unique(items, return_inverse=True)
+        if len(unique) > count:
+            sums = np.bincount(inverse, weights=values)
+            unique = unique[np.argpartition(-sums, count - 1)[:count]]
         zeros = repeat(0.0)
-        return [(item, sum(map(self.vectors[item].get, feats, zeros))) for item in shortlist]
+        return [(item, sum(map(self.vectors[item].get, feats, zeros))) for item in unique.tolist()]
 
 
 class MatchIndex:
@@ -178,10 +197,12 @@ class MatchIndex:
         del self._shares  # only needed while building
         return vectors
 
-    def _vocabulary_by_initial(self) -> dict[str, list[str]]:
-        groups: dict[str, list[str]] = defaultdict(list)
-        for word in self.vocabulary:
-            groups[word[0]].append(word)
+    def _vocabulary_by_initial(self) -> dict[tuple[str, int], list[str]]:
+        """Known words by first letter and length: a typo keeps the first letter and
+        changes the length by one at most, so only those words need comparing."""
+        groups: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(self.vocabulary):
+            groups[word[0], len(word)].append(word)
         return groups
 
     @lru_cache(maxsize=20000)
@@ -189,8 +210,8 @@ class MatchIndex:
         """The known word a typo most likely stands for, if any."""
         if len(word) < 3 or word.isdigit():
             return None
-        found = process.extractOne(word, self._by_initial.get(word[0], ()), scorer=fuzz.ratio,
-                                   score_cutoff=self.tuning.typo_cutoff)
+        near = [w for n in (len(word) - 1, len(word), len(word) + 1) for w in self._by_initial.get((word[0], n), ())]
+        found = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=self.tuning.typo_cutoff)
         return found[0] if found else None
 
     def _query_features(self, tokens: tuple[str, ...]) -> tuple[list[str], float]:

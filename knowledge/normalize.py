@@ -176,7 +176,8 @@ def _english_stem(match: re.Match) -> str:
 
 def normalize_vietnamese(text: str) -> Normalized:
     text = unicodedata.normalize("NFC", text or "").lower()
-    text = _URL.sub(" ", text)
+    if "http" in text or "www." in text or "@" in text:
+        text = _URL.sub(" ", text)
     text = canonical_tone_placement(text)
     accented = " ".join(_expand(_tokens(text)))
     plain = _CONSONANT_Y_IN_TEXT.sub(r"\1i", accented.translate(_BASE))
