@@ -6,48 +6,20 @@ forged signature; 400 with a reason when the body is not a Messenger event; 413 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
 from channels import facebook_events
-from channels.events import ShapeError
-from channels.ingest import QueueUnavailable, ingest
+from channels.ingest import ingest
 from channels.signatures import facebook_valid
+from webhooks.common import parse_json, read_capped_body, register_errors
 
 log = logging.getLogger(__name__)
 bp = Blueprint("facebook", __name__)
 
 
-class BodyTooLarge(ValueError):
-    """The body exceeds WEBHOOK_MAX_BODY (→ HTTP 413)."""
-
-
-@bp.errorhandler(QueueUnavailable)
-def _unavailable(error: QueueUnavailable):
-    return jsonify({"error": str(error)}), 503
-
-
-@bp.errorhandler(ShapeError)
-def _bad_shape(error: ShapeError):
-    return jsonify({"error": str(error)}), 400
-
-
-@bp.errorhandler(BodyTooLarge)
-def _too_large(error: BodyTooLarge):
-    return jsonify({"error": str(error)}), 413
-
-
-def read_capped_body() -> bytes:
-    """The raw bytes (signatures are computed on them), refused beyond WEBHOOK_MAX_BODY."""
-    limit = current_app.config["WEBHOOK_MAX_BODY"]
-    if request.content_length is not None and request.content_length > limit:
-        raise BodyTooLarge(f"the body is larger than {limit} bytes")
-    raw = request.stream.read(limit + 1)
-    if len(raw) > limit:
-        raise BodyTooLarge(f"the body is larger than {limit} bytes")
-    return raw
+register_errors(bp)
 
 
 @bp.get("/webhooks/facebook")
@@ -69,8 +41,4 @@ def receive():
         log.error("FACEBOOK_APP_SECRET is not set: Messenger events cannot be verified")
     if not facebook_valid(raw, request.headers.get("X-Hub-Signature-256"), secret):
         return jsonify({"error": "invalid or missing X-Hub-Signature-256"}), 403
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise ShapeError("the body is not valid JSON") from None
-    return jsonify(ingest(facebook_events.parse(data)))
+    return jsonify(ingest(facebook_events.parse(parse_json(raw))))

@@ -5,16 +5,15 @@ when the body is not a Zalo event; 413 when too large.
 """
 from __future__ import annotations
 
-import json
 import logging
 
 from flask import Blueprint, current_app, jsonify, request
 
 from channels import zalo_events
 from channels.events import ShapeError
-from channels.ingest import QueueUnavailable, ingest
+from channels.ingest import ingest
 from channels.signatures import zalo_valid
-from webhooks.facebook import BodyTooLarge, read_capped_body
+from webhooks.common import parse_json, read_capped_body, register_errors
 
 log = logging.getLogger(__name__)
 bp = Blueprint("zalo", __name__)
@@ -22,19 +21,7 @@ bp = Blueprint("zalo", __name__)
 SIGNATURE = "X-ZEvent-Signature"
 
 
-@bp.errorhandler(QueueUnavailable)
-def _unavailable(error: QueueUnavailable):
-    return jsonify({"error": str(error)}), 503
-
-
-@bp.errorhandler(ShapeError)
-def _bad_shape(error: ShapeError):
-    return jsonify({"error": str(error)}), 400
-
-
-@bp.errorhandler(BodyTooLarge)
-def _too_large(error: BodyTooLarge):
-    return jsonify({"error": str(error)}), 413
+register_errors(bp)
 
 
 @bp.post("/webhooks/zalo")
@@ -42,10 +29,7 @@ def receive():
     raw = read_capped_body()
     if not request.headers.get(SIGNATURE):
         return jsonify({"error": f"missing {SIGNATURE}"}), 403
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise ShapeError("the body is not valid JSON") from None
+    data = parse_json(raw)
     if not isinstance(data, dict) or not isinstance(data.get("timestamp"), (str, int)):
         raise ShapeError("expected a JSON object with \"event_name\" and \"timestamp\"")
     config = current_app.config
