@@ -1,9 +1,11 @@
-"""Worker jobs: answer one platform event, and resume a delivery after a transient failure.
+"""Worker jobs: drain a shard of the inbox (answer its events in order), answer one platform event,
+and resume a delivery after a transient failure.
 
-Both run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
+They run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime, timezone
@@ -17,6 +19,7 @@ from bot.residents import find_commune, find_subscriber
 from channels import delivery, facebook_send, zalo_send
 from channels.accounts import Account, find_account
 from channels.events import Event
+from channels.inbox import inbox
 from channels.models import FACEBOOK
 from infra.db import session_scope
 from infra.models import Subscriber
@@ -25,6 +28,38 @@ from knowledge.store import knowledge_base
 log = logging.getLogger(__name__)
 
 RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
+
+
+DRAIN_BATCH = 50  # events moved to the processing list at a time
+
+
+def drain_shard(shard: int) -> None:
+    """Answer the shard's events in arrival order until its list stays empty."""
+    box = inbox()
+    while True:
+        batch = box.take(shard, DRAIN_BATCH)
+        if not batch:
+            if box.release(shard):
+                return
+            continue
+        for raw in batch:
+            _process_safely(raw)
+            box.ack(shard)
+
+
+def _process_safely(raw: str) -> None:
+    """One event's failure (a bug, the database away) must not hold up the residents behind it."""
+    try:
+        process_event(json.loads(raw))
+    except Exception:
+        log.exception("event %s not answered", _key_of(raw))
+
+
+def _key_of(raw: str) -> str:
+    try:
+        return str(json.loads(raw).get("key"))
+    except ValueError:
+        return "(unreadable)"
 
 
 def process_event(data: dict) -> None:
