@@ -99,9 +99,13 @@ class Services:
 
     def start_fake(self, fail_rate: float) -> str:
         port = free_port()
-        self.fake = self._spawn([sys.executable, str(ROOT / "tests/channels/fake_platform.py"), "--port", str(port),
-                                 "--fail-rate", str(fail_rate), "--facebook", f"{PAGE_TOKEN}={PAGE}",
-                                 "--zalo", f"{OA_TOKEN}={OA}"], "fake.log")
+        # one gunicorn process (the fake keeps its records in memory), keep-alive like the real APIs;
+        # --header-map dangerous keeps Zalo's underscored headers (access_token)
+        factory = f"fake_platform:bench_app({str(fail_rate)!r}, {PAGE_TOKEN + '=' + PAGE!r}, {OA_TOKEN + '=' + OA!r})"
+        self.fake = self._spawn([str(VENV_BIN / "gunicorn"), "-w", "1", "-k", "gthread", "--threads", "16",
+                                 "--keep-alive", "30", "--header-map", "dangerous", "--chdir",
+                                 str(ROOT / "tests/channels"), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+                                 factory], "fake.log")
         wait_port(port)
         return f"http://127.0.0.1:{port}"
 
