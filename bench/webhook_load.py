@@ -124,10 +124,11 @@ class Services:
     def start_workers(self, count: int) -> None:
         # SimpleWorker: no fork per job, so each worker builds the app once (infra.jobs.run_in_app)
         for i in range(count):
-            argv = [str(VENV_BIN / "rq"), "worker", "-w", "rq.worker.SimpleWorker", "-u", self.env["REDIS_URL"],
+            # niced: on shared cores the 2-second acknowledgement (Zalo) comes before answering
+            argv = ["nice", "-n", "10", str(VENV_BIN / "rq"), "worker", "-w", "rq.worker.SimpleWorker", "-u", self.env["REDIS_URL"],
                     "--logging_level", "WARNING", "bot"]
             if i == 0:
-                argv.insert(2, "--with-scheduler")  # moves due retries onto the queue
+                argv.insert(5, "--with-scheduler")  # moves due retries onto the queue
             self.workers.append(self._spawn(argv, f"worker{i}.log", self.env))
 
     def stop_workers(self) -> None:
