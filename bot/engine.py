@@ -31,10 +31,15 @@ def clean_text(text: str | None, limit: int) -> str | None:
 
 
 def handle_message(incoming: Incoming) -> list[Reply]:
+    return handle_turn(incoming)[0]
+
+
+def handle_turn(incoming: Incoming) -> tuple[list[Reply], str]:
+    """The replies and the language they are in (channels render buttons in it)."""
     config = current_app.config
     incoming = _cleaned(incoming, config["MAX_MESSAGE_CHARS"])
     if staff_has_conversation(incoming):  # a staff member answers this resident: the bot stays silent
-        return []
+        return [], config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
     store = current_app.extensions["store"]
     commune = find_commune(incoming.commune)
     state = load_state(store, incoming)
@@ -49,7 +54,7 @@ def handle_message(incoming: Incoming) -> list[Reply]:
     log_message(incoming, commune, turn.outcome)
     record_turn(incoming, commune, replies)
     get_session().commit()
-    return replies
+    return replies, turn.lang
 
 
 def _cleaned(incoming: Incoming, limit: int) -> Incoming:

@@ -1,8 +1,12 @@
 """Which commune a Page / OA belongs to, and its decrypted tokens (never logged)."""
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from flask import current_app
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +35,30 @@ def find_account(session: Session, platform: str, external_id: str) -> Account |
         .where(ChannelAccount.platform == platform, ChannelAccount.external_id == external_id)
     ).first()
     return None if row is None else _resolved(row[0], row[1])
+
+
+CACHE_SECONDS = 30  # a changed Page token or a new commune is picked up within this time
+
+
+def cached_account(platform: str, external_id: str) -> Account | None:
+    """`find_account` remembered per process for CACHE_SECONDS: it is read for every event and rarely changes.
+
+    Zalo sends re-read their access token (channels.zalo_tokens), so a refresh is seen at once."""
+    cache = current_app.extensions.setdefault("account_cache", {})
+    key = (platform, external_id)
+    hit = cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    from infra.db import session_scope
+
+    with session_scope() as db:
+        account = find_account(db, platform, external_id)
+    with _cache_lock:
+        cache[key] = (time.monotonic() + CACHE_SECONDS, account)
+    return account
+
+
+_cache_lock = threading.Lock()
 
 
 def get_account(session: Session, account_id: int) -> Account | None:

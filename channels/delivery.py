@@ -30,24 +30,37 @@ OPEN = ("pending", "retrying")
 
 
 def schedule(account: Account, event_key: str, user: str, messages: list[dict]) -> None:
-    """Record the answer's parts (once, even if the job runs twice) and send them."""
+    """Record the answer's parts (once, even if the job runs twice) and send them.
+
+    One transaction records the parts and reads the messaging window (the first send waits for it)."""
     with session_scope() as db:
         known = db.scalar(select(Delivery.id).where(Delivery.event_key == event_key).limit(1))
         if known is None:
             db.add_all([Delivery(event_key=event_key, seq=i, platform=account.platform, account_id=account.id,
                                  commune_id=account.commune_id, user_id=user, body=body, status="pending",
                                  attempts=0) for i, body in enumerate(messages)])
-    deliver(event_key, account)
+            db.flush()
+        rows = _open_rows(db, event_key)
+        closed = window_closed(db, account, user) if rows else None
+    _send_open(event_key, account, rows, closed)
 
 
 def deliver(event_key: str, account: Account | None = None) -> None:
     """Send the parts not yet sent, in order; stop at the first failure."""
     with session_scope() as db:
-        rows = list(db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
-                               .order_by(Delivery.seq)))
+        rows = _open_rows(db, event_key)
         if rows and account is None:
             account = get_account(db, rows[0].account_id)
         closed = window_closed(db, account, rows[0].user_id) if rows and account else None
+    _send_open(event_key, account, rows, closed)
+
+
+def _open_rows(db: Session, event_key: str) -> list[Delivery]:
+    return list(db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
+                           .order_by(Delivery.seq)))
+
+
+def _send_open(event_key: str, account: Account | None, rows: list[Delivery], closed: str | None) -> None:
     if not rows:
         return
     if account is None:

@@ -1,9 +1,11 @@
-"""Worker jobs: answer one platform event, and resume a delivery after a transient failure.
+"""Worker jobs: drain a shard of the inbox (answer its events in order), answer one platform event,
+and resume a delivery after a transient failure.
 
-Both run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
+They run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
 """
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime, timezone
@@ -11,12 +13,12 @@ from datetime import datetime, timezone
 from flask import current_app
 
 from bot import payloads
-from bot.engine import handle_message
+from bot.engine import handle_turn
 from bot.messages import Incoming, Reply
-from bot.residents import find_commune, find_subscriber
 from channels import delivery, facebook_send, zalo_send
-from channels.accounts import Account, find_account
+from channels.accounts import Account, cached_account
 from channels.events import Event
+from channels.inbox import inbox
 from channels.models import FACEBOOK
 from infra.db import session_scope
 from infra.models import Subscriber
@@ -27,10 +29,41 @@ log = logging.getLogger(__name__)
 RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
 
 
+DRAIN_BATCH = 50  # events moved to the processing list at a time
+
+
+def drain_shard(shard: int) -> None:
+    """Answer the shard's events in arrival order until its list stays empty."""
+    box = inbox()
+    while True:
+        batch = box.take(shard, DRAIN_BATCH)
+        if not batch:
+            if box.release(shard):
+                return
+            continue
+        for raw in batch:
+            _process_safely(raw)
+            box.ack(shard)
+
+
+def _process_safely(raw: str) -> None:
+    """One event's failure (a bug, the database away) must not hold up the residents behind it."""
+    try:
+        process_event(json.loads(raw))
+    except Exception:
+        log.exception("event %s not answered", _key_of(raw))
+
+
+def _key_of(raw: str) -> str:
+    try:
+        return str(json.loads(raw).get("key"))
+    except ValueError:
+        return "(unreadable)"
+
+
 def process_event(data: dict) -> None:
     event = Event.from_dict(data)
-    with session_scope() as db:
-        account = find_account(db, event.platform, event.account)
+    account = cached_account(event.platform, event.account)
     if account is None:
         log.warning("%s event for unknown page/OA %s acknowledged and dropped", event.platform, event.account)
         return
@@ -38,8 +71,8 @@ def process_event(data: dict) -> None:
         record_unfollow(event, account)
         return
     incoming = to_incoming(event, account)
-    replies = _answer(incoming, account)
-    messages = RENDERERS[event.platform](replies, _language(incoming))
+    replies, lang = _answer(incoming, account)
+    messages = RENDERERS[event.platform](replies, lang)
     delivery.schedule(account, event.key, event.user, messages)
 
 
@@ -64,28 +97,23 @@ def referral_payload(ref: str | None) -> str:
     return payloads.START
 
 
-def _answer(incoming: Incoming, account: Account) -> list[Reply]:
-    """The engine's replies; on Messenger a "typing…" bubble if they are slow to come."""
+def _answer(incoming: Incoming, account: Account) -> tuple[list[Reply], str]:
+    """The engine's replies and language; on Messenger a "typing…" bubble if they are slow to come."""
     if account.platform != FACEBOOK or not account.access_token:
-        return handle_message(incoming)
+        return handle_turn(incoming)
     config = current_app.config
     args = (config["FACEBOOK_GRAPH_URL"], config["SEND_TIMEOUT"], account.access_token, incoming.user)
     after = config["TYPING_INDICATOR_AFTER_MS"] / 1000
     if after <= 0:
         facebook_send.typing_on(*args)
-        return handle_message(incoming)
+        return handle_turn(incoming)
     timer = threading.Timer(after, facebook_send.typing_on, args=args)
     timer.daemon = True
     timer.start()
     try:
-        return handle_message(incoming)
+        return handle_turn(incoming)
     finally:
         timer.cancel()
-
-
-def _language(incoming: Incoming) -> str:
-    subscriber = find_subscriber(incoming, find_commune(incoming.commune))
-    return subscriber.language if subscriber else current_app.config["DEFAULT_LANGUAGE"]
 
 
 def record_unfollow(event: Event, account: Account) -> None:

@@ -54,16 +54,38 @@ def _fresh(expires_at: datetime | None) -> bool:
     return expires_at - datetime.now(timezone.utc) > margin
 
 
+CACHE_SECONDS = 10  # a token another process refreshed is seen within this time (or at Zalo's first refusal)
+
+
 def access_token(account_id: int) -> str:
     """A usable access token, refreshed first when it is close to expiry."""
-    token, expires_at = _load(account_id)
+    token, expires_at = _load_cached(account_id)
     if token and _fresh(expires_at):
         return token
     return refresh(account_id, stale=token)
 
 
+def _load_cached(account_id: int) -> tuple[str | None, datetime | None]:
+    """`_load` remembered per process for a few seconds: every send needs the token."""
+    cache = current_app.extensions.setdefault("zalo_token_cache", {})
+    hit = cache.get(account_id)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    loaded = _load(account_id)
+    cache[account_id] = (time.monotonic() + CACHE_SECONDS, loaded)
+    return loaded
+
+
 def refresh(account_id: int, stale: str | None) -> str:
     """Replace `stale` with a new token, unless another worker already did."""
+    current_app.extensions.setdefault("zalo_token_cache", {}).pop(account_id, None)
+    try:
+        return _refresh_once(account_id, stale)
+    finally:
+        current_app.extensions["zalo_token_cache"].pop(account_id, None)
+
+
+def _refresh_once(account_id: int, stale: str | None) -> str:
     store = current_app.extensions["store"]
     lock, owner = f"zalo:refresh:{account_id}", uuid.uuid4().hex
     deadline = time.monotonic() + WAIT_FOR_OTHER

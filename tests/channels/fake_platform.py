@@ -236,6 +236,16 @@ def main() -> None:
     server.serve_forever()
 
 
+def bench_app(fail_rate: str = "0", facebook: str = "", zalo: str = ""):
+    """For `gunicorn -w 1 -k gthread` (the benchmark): keep-alive connections as the real APIs offer,
+    which werkzeug's development server does not. Token pairs are comma-separated TOKEN=ID."""
+    platform = FakePlatform()
+    platform.fail_rate = float(fail_rate)
+    platform.facebook_tokens = dict(pair.split("=", 1) for pair in facebook.split(",") if pair)
+    platform.zalo_tokens = dict(pair.split("=", 1) for pair in zalo.split(",") if pair)
+    return stats_app(platform)
+
+
 def stats_app(platform: FakePlatform):
     """The fake platform plus GET /_stats: accepted messages per (service, recipient, text)."""
     def app(environ, start_response):
