@@ -19,7 +19,7 @@ from channels import delivery, facebook_send, zalo_send
 from channels.accounts import Account, cached_account
 from channels.events import Event
 from channels.inbox import inbox
-from channels.models import FACEBOOK
+from channels.models import FACEBOOK, DeadLetter
 from infra.db import session_scope
 from infra.models import Subscriber
 from knowledge.store import knowledge_base
@@ -47,11 +47,31 @@ def drain_shard(shard: int) -> None:
 
 
 def _process_safely(raw: str) -> None:
-    """One event's failure (a bug, the database away) must not hold up the residents behind it."""
+    """One event's failure (a bug, the database away) must not hold up the residents behind it;
+    it is kept as a dead letter, so staff see that a resident went unanswered."""
     try:
         process_event(json.loads(raw))
-    except Exception:
+    except Exception as error:
         log.exception("event %s not answered", _key_of(raw))
+        _keep_unanswered(raw, error)
+
+
+def _keep_unanswered(raw: str, error: Exception) -> None:
+    try:
+        data = json.loads(raw)
+        with session_scope() as session:
+            session.add(DeadLetter(
+                platform=str(data.get("platform") or "unknown"), user_id=str(data.get("user") or ""),
+                commune_id=_commune_id(data), reason="not_answered", error_code=type(error).__name__,
+                detail=str(error)[:500], body=data,
+            ))
+    except Exception:  # the database itself is away: the log line above is all that can be kept
+        log.exception("event %s could not be kept as a dead letter", _key_of(raw))
+
+
+def _commune_id(data: dict) -> int | None:
+    account = cached_account(data.get("platform"), data.get("account"))
+    return account.commune_id if account is not None else None
 
 
 def _key_of(raw: str) -> str:

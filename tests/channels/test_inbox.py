@@ -72,3 +72,26 @@ def test_abandon_lets_the_next_event_wake_the_shard(box):
 def test_a_residents_events_always_share_a_shard():
     assert shard_of("psid-42") == shard_of("psid-42")
     assert len({shard_of(f"psid-{n}") for n in range(200)}) > 1
+
+
+def test_an_event_that_cannot_be_answered_becomes_a_dead_letter(app):
+    """A corrupt or failing event never vanishes: staff see it in the dead-letter table."""
+    import json
+
+    from sqlalchemy import select
+
+    from channels.inbox import inbox
+    from channels.models import DeadLetter
+    from channels.worker import drain_shard
+    from infra.db import session_scope
+
+    with app.app_context():
+        box = inbox()
+        corrupt = json.dumps({"platform": "facebook", "account": "404", "user": "psid-9", "not_a_field": 1})
+        _fresh, wake = box.admit([("facebook:404:m-corrupt", 5, corrupt)], DAY)
+        assert wake == [5]
+        drain_shard(5)
+        with session_scope() as session:
+            letters = session.scalars(select(DeadLetter)).all()
+        assert [(d.platform, d.user_id, d.reason) for d in letters] == [("facebook", "psid-9", "not_answered")]
+        assert box.take(5, 10) == []  # acknowledged: not retried forever
