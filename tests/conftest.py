@@ -104,6 +104,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _cleanup_when_gone(script: str, *args: str) -> None:
+    """Run the shell `script` (with `args` as $1...) once this pytest process has gone, even if it
+    was killed before its teardown: a detached watcher, so no server outlives the session."""
+    watcher = 'while kill -0 "$0" 2>/dev/null; do sleep 1; done; ' + script
+    subprocess.Popen(["sh", "-c", watcher, str(os.getpid()), *args], start_new_session=True,
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def _require_services(what: str) -> None:
     if BACKEND != "services":
         pytest.skip(f"{what} is started only in the services run (BOT_TEST_BACKEND=services)")
@@ -166,6 +174,8 @@ def redis_server() -> Iterator[str]:
             last_error = Path(workdir, "redis.log").read_text(errors="replace")[-2000:]
             continue
         client.close()
+        _cleanup_when_gone('grep -q redis-server "/proc/$1/cmdline" 2>/dev/null && kill "$1"; rm -rf "$2"',
+                           str(proc.pid), workdir)
         try:
             yield f"redis://127.0.0.1:{port}"
         finally:
@@ -251,6 +261,10 @@ class PostgresCluster:
             result = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
                                "-w", "-t", "60", "start", check=False)
             if result.returncode == 0:
+                stop = ["runuser", "-u", "postgres", "--"] if self.as_root else []
+                stop += [str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]
+                _cleanup_when_gone('data="$1" root="$2"; shift 2; [ -f "$data/postmaster.pid" ] && "$@"; rm -rf "$root"',
+                                   str(self.data), str(self.root), *stop)
                 return
             last_error = result.stdout + result.stderr
             if self.log.exists():
