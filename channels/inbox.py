@@ -37,6 +37,8 @@ class Inbox(Protocol):
         """Clear the shard's flag if nothing is waiting; False means more events came (keep draining)."""
     def abandon(self, shard: int) -> None:
         """Clear the flag after a failed drain-job enqueue so the next event tries again."""
+    def claim_orphans(self) -> list[int]:
+        """Shards holding events with no drainer (one died and its flag lapsed): flag them, return them."""
 
 
 class MemoryInbox:
@@ -86,6 +88,13 @@ class MemoryInbox:
         with self._lock:
             self._flags.discard(shard)
 
+    def claim_orphans(self):
+        with self._lock:
+            waiting = {s for s, q in self._pending.items() if q} | {s for s, q in self._processing.items() if q}
+            claimed = sorted(waiting - self._flags)
+            self._flags.update(claimed)
+            return claimed
+
 
 _ADMIT = """
 -- ARGV: dedup ttl ms, flag ttl ms, then (dedup key, shard, payload) triples; KEYS unused (one node)
@@ -123,6 +132,20 @@ return 1
 """
 
 
+_CLAIM_ORPHANS = """
+-- ARGV: key prefix, number of shards, flag ttl ms
+local claimed = {}
+for s = 0, tonumber(ARGV[2]) - 1 do
+  local base = ARGV[1] .. 'inbox:' .. s
+  if (redis.call('LLEN', base) > 0 or redis.call('LLEN', base .. ':processing') > 0)
+     and redis.call('SET', base .. ':flag', '1', 'NX', 'PX', ARGV[3]) then
+    claimed[#claimed + 1] = s
+  end
+end
+return claimed
+"""
+
+
 class RedisInbox:
     """Production: the lists, flags and de-duplication keys on the store's Redis."""
 
@@ -132,6 +155,7 @@ class RedisInbox:
         self._admit = self.redis.register_script(_ADMIT)
         self._take = self.redis.register_script(_TAKE)
         self._release = self.redis.register_script(_RELEASE)
+        self._claim_orphans = self.redis.register_script(_CLAIM_ORPHANS)
 
     def _keys(self, shard: int) -> tuple[str, str, str]:
         base = f"{self.prefix}inbox:{shard}"
@@ -161,6 +185,9 @@ class RedisInbox:
 
     def abandon(self, shard):
         self.redis.delete(self._keys(shard)[2])
+
+    def claim_orphans(self):
+        return [int(s) for s in self._claim_orphans(args=[self.prefix, SHARDS, FLAG_TTL * 1000])]
 
 
 _build_lock = threading.Lock()

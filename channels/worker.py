@@ -39,11 +39,21 @@ def drain_shard(shard: int) -> None:
         batch = box.take(shard, DRAIN_BATCH)
         if not batch:
             if box.release(shard):
+                sweep_orphaned_shards()
                 return
             continue
         for raw in batch:
             _process_safely(raw)
             box.ack(shard)
+
+
+def sweep_orphaned_shards() -> list[int]:
+    """Start a drainer for every shard whose drainer died (its flag lapsed with events left):
+    called after each drain, so a crash is recovered by the next traffic on any shard."""
+    claimed = inbox().claim_orphans()
+    for shard in claimed:
+        current_app.extensions["jobs"].enqueue(drain_shard, shard)
+    return claimed
 
 
 def _process_safely(raw: str) -> None:

@@ -95,3 +95,13 @@ def test_an_event_that_cannot_be_answered_becomes_a_dead_letter(app):
             letters = session.scalars(select(DeadLetter)).all()
         assert [(d.platform, d.user_id, d.reason) for d in letters] == [("facebook", "psid-9", "not_answered")]
         assert box.take(5, 10) == []  # acknowledged: not retried forever
+
+
+def test_a_shard_whose_drainer_died_is_claimed_once(box):
+    box.admit([("k-orphan", 7, "left behind")], DAY)
+    assert box.take(7, 10) == ["left behind"]  # a drainer took it, then died without acknowledging
+    assert box.claim_orphans() == []  # its flag is still alive: not an orphan yet
+    box.abandon(7)  # the flag lapses (Redis: its TTL; here cleared by hand)
+    assert box.claim_orphans() == [7]
+    assert box.claim_orphans() == []  # claimed: one new drainer only
+    assert box.take(7, 10) == ["left behind"]
