@@ -7,7 +7,7 @@ and the `load_*` helpers fetch an object only through that commune.
 from __future__ import annotations
 
 from functools import wraps
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from flask import abort, g
 from flask_login import current_user, login_required
@@ -16,6 +16,9 @@ from sqlalchemy import Select, select
 from admin.models import EntryRevision, StaffUser
 from infra.db import get_session
 from infra.models import Commune, Entry, HandoffRequest, MessageLog
+
+if TYPE_CHECKING:
+    from channels.models import DeadLetter
 
 OWNER = "commune_id"  # key in Entry.content naming the commune that owns a commune-own entry
 
@@ -99,3 +102,13 @@ def load_revision(commune: Commune, revision_id: int) -> EntryRevision:
         abort(404)
     load_entry(commune, revision.entry_id)
     return revision
+
+
+def load_dead_letter(commune: Commune, letter_id: int) -> DeadLetter:
+    """A dead letter of this commune (admin.undelivered: none without the channels package)."""
+    from admin.undelivered import DeadLetter
+
+    letter = get_session().get(DeadLetter, letter_id) if DeadLetter is not None else None
+    if letter is None or letter.commune_id != commune.id:
+        abort(404)
+    return letter

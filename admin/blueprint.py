@@ -16,5 +16,7 @@ def _protect_forms() -> None:
 @bp.context_processor
 def _template_helpers() -> dict:
     from admin.i18n import _, staff_language
+    from admin.undelivered import unresolved_count
 
-    return {"_": _, "lang": staff_language()}
+    # a callable, so the count is queried only where the navigation shows a commune
+    return {"_": _, "lang": staff_language(), "undelivered_count": unresolved_count}

@@ -66,7 +66,12 @@ def deliver_staff_reply(account_id: int, line_id: int) -> None:
     commune = get_session().get(Commune, line.commune_id)
     messages = worker.RENDERERS[line.channel]([Reply(line.text)], _language(commune, line.channel, line.user_id))
     get_session().close()  # delivery opens sessions of its own; do not hold a connection meanwhile
-    delivery.schedule(account, f"staff:{line_id}", line.user_id, messages)
+    delivery.schedule(account, staff_event_key(line_id), line.user_id, messages)
+
+
+def staff_event_key(line_id: int) -> str:
+    """The Delivery.event_key of a staff line: the handover page finds the line's fate by it."""
+    return f"staff:{line_id}"
 
 
 def _language(commune: Commune, channel: str, user: str) -> str:

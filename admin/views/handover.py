@@ -9,12 +9,21 @@ from admin import takeover
 from admin.access import commune_page, load_handoff
 from admin.blueprint import bp
 from admin.i18n import _
-from admin.outbound import OutboundError, send_staff_reply
+from admin.outbound import WEBCHAT, OutboundError, send_staff_reply
 from admin.transcript import conversation
+from admin.undelivered import REASON_TEXTS, staff_line_problems
+from i18n import N_
 from infra.db import get_session
 from infra.models import Commune, HandoffRequest
 
 MAX_REPLY = 2000
+# What send_staff_reply did with the reply: a platform reply is only queued here, and may still fail
+# (outside the messaging window, blocked): the flash must not promise it reached the resident.
+SENT_FLASH = {
+    "stored": N_("Reply sent. The bot stays silent for this resident until you release the conversation."),
+    "queued": N_("Reply queued for delivery. If it cannot be delivered it appears here and under Undelivered. "
+                 "The bot stays silent for this resident until you release the conversation."),
+}
 
 
 @bp.get("/c/<slug>/handover")
@@ -29,8 +38,11 @@ def handover_list(commune: Commune):
 
 
 def _page(commune: Commune, handoff: HandoffRequest, status: int = 200, error: str | None = None):
+    lines = conversation(handoff.channel, commune, handoff.user_id)
+    staff_lines = [line.id for line in lines if line.direction == "staff"]
+    problems = staff_line_problems(staff_lines) if handoff.channel != WEBCHAT else {}
     return render_template("admin/handover_detail.html", commune=commune, handoff=handoff, error=error,
-                           lines=conversation(handoff.channel, commune, handoff.user_id),
+                           lines=lines, problems=problems, reasons=REASON_TEXTS,
                            taken_by=takeover.taken_by(handoff.channel, commune.slug, handoff.user_id)), status
 
 
@@ -54,12 +66,12 @@ def handover_reply(commune: Commune, handoff_id: int):
         return _page(commune, handoff, 400, _("Write a reply of at most 2000 characters."))
     _take(commune, handoff)
     try:
-        send_staff_reply(handoff.channel, commune, handoff.user_id, text, current_user.username)
+        outcome = send_staff_reply(handoff.channel, commune, handoff.user_id, text, current_user.username)
     except OutboundError as exc:
         get_session().rollback()  # not delivered: the bot keeps answering this resident
         takeover.release(handoff.channel, commune.slug, handoff.user_id)
         return _page(commune, handoff, 502, _(str(exc)))
-    flash(_("Reply sent. The bot stays silent for this resident until you release the conversation."))
+    flash(_(SENT_FLASH[outcome]))
     return redirect(url_for("admin.handover_detail", slug=commune.slug, handoff_id=handoff.id))
 
 

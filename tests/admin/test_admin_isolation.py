@@ -6,19 +6,26 @@ from sqlalchemy import func, select
 
 from admin.models import CommuneAnswer, EntryRevision, InboxDecision, StaffUser
 from admin_helpers import chat, csrf_token, login, post
-from infra.db import get_session
+from channels.models import DeadLetter
+from infra.db import get_session, session_scope
 from infra.models import Commune, Entry, HandoffRequest, MessageLog
 
 
 @pytest.fixture
 def b_data(app, world, root):
-    """Commune B's own entry, answer override, revision, unanswered message and handoff request."""
+    """Commune B's own entry, answer override, revision, unanswered message, handoff request, dead letter."""
     assert post(root, "/admin/c/xa-b/faq/new", {"name_vi": "Lịch tiêm chủng xã B", "vi": "Thứ Tư hằng tháng",
                                                 "phrasings": "lich tiem chung"}).status_code == 302
     assert post(root, "/admin/c/xa-b/faq/faq-dia-chi/answer",
                 {"scope": "commune", "vi": "Địa chỉ riêng của xã B"}).status_code == 302
     chat(app.test_client(), "con mèo của tôi bị lạc", user="resident-b", commune="xa-b")
     app.test_client().post("/webchat/messages?commune=xa-b", json={"user": "resident-b", "payload": "HANDOFF"})
+    with app.app_context(), session_scope() as db:
+        letter = DeadLetter(platform="facebook", commune_id=world["b"], user_id="psid-b", reason="outside_window",
+                            body={"text": "Thư riêng của xã B"})
+        db.add(letter)
+        db.flush()
+        letter_id = letter.id
     with app.app_context():
         session = get_session()
         entry = session.scalar(select(Entry).where(Entry.id.like("xa-b-%")))
@@ -29,13 +36,15 @@ def b_data(app, world, root):
             "message": session.scalar(select(MessageLog.id).where(MessageLog.commune_id == world["b"],
                                                                   MessageLog.decision == "none")),
             "handoff": session.scalar(select(HandoffRequest.id).where(HandoffRequest.commune_id == world["b"])),
+            "letter": letter_id,
         }
 
 
 def _url(rule: str, slug: str, ids: dict) -> str:
     return (rule.replace("<slug>", slug).replace("<entry_id>", ids["entry"])
             .replace("<int:phrasing_id>", str(ids["phrasing"])).replace("<int:revision_id>", str(ids["revision"]))
-            .replace("<int:message_id>", str(ids["message"])).replace("<int:handoff_id>", str(ids["handoff"])))
+            .replace("<int:message_id>", str(ids["message"])).replace("<int:handoff_id>", str(ids["handoff"]))
+            .replace("<int:letter_id>", str(ids["letter"])))
 
 
 def _commune_rules(app) -> list[tuple[str, str]]:
@@ -60,7 +69,8 @@ def _snapshot(app) -> tuple:
                 [(r.entry_id, repr(r.answer)) for r in session.scalars(select(CommuneAnswer))],
                 session.scalar(select(func.count()).select_from(EntryRevision)),
                 session.scalar(select(func.count()).select_from(InboxDecision)),
-                [(h.id, h.status) for h in session.scalars(select(HandoffRequest))])
+                [(h.id, h.status) for h in session.scalars(select(HandoffRequest))],
+                [(d.id, d.resolved_at) for d in session.scalars(select(DeadLetter))])
 
 
 FORM = {"name": "Hacked", "vi": "hacked", "en": "hacked", "text": "hacked phrasing", "scope": "commune",
@@ -81,6 +91,7 @@ def test_other_commune_refused_on_every_route(app, b_data, username):
         assert response.status_code in (403, 404), (rule, method, response.status_code)
         body = response.get_data(as_text=True)
         assert "Xã Bình Minh" not in body and "Địa chỉ riêng" not in body and "tiêm chủng" not in body
+        assert "Thư riêng của xã B" not in body
     assert _snapshot(app) == before
 
 
