@@ -1,7 +1,7 @@
 """The conversation so far, per resident: what they sent and what the bot or staff answered."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from admin.models import TranscriptLine
 from bot.messages import Incoming, Reply
@@ -21,20 +21,27 @@ def _inbound_text(incoming: Incoming) -> str | None:
 
 
 def record_inbound(incoming: Incoming, commune: Commune | None, mask: bool = True) -> None:
+    _insert_lines([_inbound_line(incoming, commune, mask)])
+
+
+def _inbound_line(incoming: Incoming, commune: Commune | None, mask: bool) -> dict:
     text = _inbound_text(incoming)
     text = mask_personal_numbers(text) if mask else text
-    get_session().add(TranscriptLine(channel=incoming.channel, commune_id=commune.id if commune else None,
-                                     user_id=incoming.user, direction="in", kind=incoming.kind,
-                                     text=(text or "")[:MAX_TEXT]))
+    return {"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
+            "direction": "in", "kind": incoming.kind, "text": (text or "")[:MAX_TEXT]}
 
 
 def record_turn(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> None:
     """One bot turn. Long digit runs the resident typed are masked, as in the message log."""
-    record_inbound(incoming, commune)
-    for reply in replies:
-        get_session().add(TranscriptLine(channel=incoming.channel, commune_id=commune.id if commune else None,
-                                         user_id=incoming.user, direction="bot", kind="text",
-                                         text=reply.text[:MAX_TEXT]))
+    lines = [_inbound_line(incoming, commune, mask=True)]
+    lines += [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
+               "direction": "bot", "kind": "text", "text": reply.text[:MAX_TEXT]} for reply in replies]
+    _insert_lines(lines)
+
+
+def _insert_lines(lines: list[dict]) -> None:
+    # plain inserts in one statement: written every turn and never read back in it
+    get_session().execute(insert(TranscriptLine), lines)
 
 
 def record_staff(channel: str, commune: Commune, user: str, text: str, username: str) -> TranscriptLine:

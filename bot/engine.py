@@ -34,8 +34,11 @@ def handle_message(incoming: Incoming) -> list[Reply]:
     return handle_turn(incoming)[0]
 
 
-def handle_turn(incoming: Incoming) -> tuple[list[Reply], str]:
-    """The replies and the language they are in (channels render buttons in it)."""
+def handle_turn(incoming: Incoming, commit: bool = True) -> tuple[list[Reply], str]:
+    """The replies and the language they are in (channels render buttons in it).
+
+    commit=False leaves the turn's records in the app context's session for the caller to commit
+    with its own writes (the platform worker records the reply's deliveries in the same transaction)."""
     config = current_app.config
     incoming = _cleaned(incoming, config["MAX_MESSAGE_CHARS"])
     if staff_has_conversation(incoming):  # a staff member answers this resident: the bot stays silent
@@ -53,7 +56,8 @@ def handle_turn(incoming: Incoming) -> tuple[list[Reply], str]:
     touch_subscriber(incoming, commune, turn.lang)
     log_message(incoming, commune, turn.outcome)
     record_turn(incoming, commune, replies)
-    get_session().commit()
+    if commit:
+        get_session().commit()
     return replies, turn.lang
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.messages import Incoming
-from infra.db import get_session
+from infra.db import dialect_insert, get_session
 from infra.models import Commune, HandoffRequest, MessageLog, Subscriber
 
 # Long digit runs are ID, phone or account numbers: never kept in the log.
@@ -28,17 +28,25 @@ def find_subscriber(incoming: Incoming, commune: Commune | None) -> Subscriber |
         Subscriber.commune_id == (commune.id if commune else None)))
 
 
-def touch_subscriber(incoming: Incoming, commune: Commune | None, lang: str) -> Subscriber:
-    """Create or update the resident's record: language and the time they last wrote."""
+def touch_subscriber(incoming: Incoming, commune: Commune | None, lang: str) -> None:
+    """Create or update the resident's record: language and the time they last wrote.
+
+    One upsert statement: this runs on every message, and two residents' first messages may race."""
+    wrote_at = incoming.time or datetime.now(timezone.utc)
     session = get_session()
-    subscriber = find_subscriber(incoming, commune)
-    if subscriber is None:
-        subscriber = Subscriber(channel=incoming.channel, user_id=incoming.user,
-                                commune_id=commune.id if commune else None)
-        session.add(subscriber)
-    subscriber.language = lang
-    subscriber.last_message_at = incoming.time or datetime.now(timezone.utc)
-    return subscriber
+    if commune is None:  # NULLs never conflict in a unique key: no upsert for a resident of no commune
+        subscriber = find_subscriber(incoming, commune)
+        if subscriber is None:
+            subscriber = Subscriber(channel=incoming.channel, user_id=incoming.user, commune_id=None)
+            session.add(subscriber)
+        subscriber.language, subscriber.last_message_at = lang, wrote_at
+        return
+    row = {"channel": incoming.channel, "user_id": incoming.user, "commune_id": commune.id, "language": lang,
+           "last_message_at": wrote_at, "reminders_opt_in": False, "first_seen_at": datetime.now(timezone.utc)}
+    statement = dialect_insert(session, Subscriber).values(row)
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["channel", "user_id", "commune_id"],
+        set_={"language": statement.excluded.language, "last_message_at": statement.excluded.last_message_at}))
 
 
 def open_handoff(incoming: Incoming, commune: Commune | None, question: str | None) -> None:
@@ -59,9 +67,10 @@ def log_message(incoming: Incoming, commune: Commune | None, outcome: dict) -> N
     text = incoming.text if incoming.kind == "text" else incoming.payload
     if outcome.get("private"):  # form details typed during a guided flow: never logged
         text = None
-    get_session().add(MessageLog(
-        channel=incoming.channel, commune_id=commune.id if commune else None,
-        text=mask_personal_numbers(text)[:2000] if text else None,
-        intent=outcome.get("intent"), score=outcome.get("score"),
-        decision=outcome.get("decision") or "none",
-    ))
+    # a plain insert: nothing reads the row back in this turn, and the ORM's unit of work costs more
+    get_session().execute(insert(MessageLog), [{
+        "channel": incoming.channel, "commune_id": commune.id if commune else None,
+        "text": mask_personal_numbers(text)[:2000] if text else None,
+        "intent": outcome.get("intent"), "score": outcome.get("score"),
+        "decision": outcome.get("decision") or "none",
+    }])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import random
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -29,19 +31,23 @@ log = logging.getLogger(__name__)
 OPEN = ("pending", "retrying")
 
 
-def schedule(account: Account, event_key: str, user: str, messages: list[dict]) -> None:
+def schedule(account: Account, event_key: str, user: str, messages: list[dict], db: Session | None = None,
+             wrote_at: datetime | None = None) -> None:
     """Record the answer's parts (once, even if the job runs twice) and send them.
 
-    One transaction records the parts and reads the messaging window (the first send waits for it)."""
-    with session_scope() as db:
-        known = db.scalar(select(Delivery.id).where(Delivery.event_key == event_key).limit(1))
-        if known is None:
-            db.add_all([Delivery(event_key=event_key, seq=i, platform=account.platform, account_id=account.id,
-                                 commune_id=account.commune_id, user_id=user, body=body, status="pending",
-                                 attempts=0) for i, body in enumerate(messages)])
-            db.flush()
-        rows = _open_rows(db, event_key)
-        closed = window_closed(db, account, user) if rows else None
+    With `db`, the parts are written and committed in the caller's transaction (the worker: together
+    with the turn they answer). `wrote_at`, when the caller knows it, is when the resident last wrote
+    (the event being answered), so the messaging window needs no query."""
+    with _committing(db) as db:
+        rows = _record(db, account, event_key, user, messages)
+        if not rows:
+            closed = None
+        elif wrote_at is not None:  # the query only when the event looks old: a later message may reopen it
+            closed = window_reason(account, wrote_at) and window_closed(db, account, user)
+        else:
+            closed = window_closed(db, account, user)
+        for row in rows:  # sending counts attempts on the rows: that must not reach the caller's next flush
+            db.expunge(row)
     _send_open(event_key, account, rows, closed)
 
 
@@ -53,6 +59,32 @@ def deliver(event_key: str, account: Account | None = None) -> None:
             account = get_account(db, rows[0].account_id)
         closed = window_closed(db, account, rows[0].user_id) if rows and account else None
     _send_open(event_key, account, rows, closed)
+
+
+@contextmanager
+def _committing(db: Session | None) -> Iterator[Session]:
+    if db is None:
+        with session_scope() as own:
+            yield own
+        return
+    try:
+        yield db
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def _record(db: Session, account: Account, event_key: str, user: str, messages: list[dict]) -> list[Delivery]:
+    """The answer's open parts: written now, or those a previous run of the same job left unsent."""
+    if db.scalar(select(Delivery.id).where(Delivery.event_key == event_key).limit(1)) is not None:
+        return _open_rows(db, event_key)
+    rows = [Delivery(event_key=event_key, seq=i, platform=account.platform, account_id=account.id,
+                     commune_id=account.commune_id, user_id=user, body=body, status="pending", attempts=0)
+            for i, body in enumerate(messages)]
+    db.add_all(rows)
+    db.flush()
+    return rows
 
 
 def _open_rows(db: Session, event_key: str) -> list[Delivery]:
@@ -69,14 +101,25 @@ def _send_open(event_key: str, account: Account | None, rows: list[Delivery], cl
     if closed:
         _give_up(rows, "outside_window", "window", closed, status="skipped")
         return
+    sent: list[dict] = []
     for i, row in enumerate(rows):
         result = _send(account, row)
-        if result.ok:
-            _update(row.id, status="sent", attempts=row.attempts, platform_message_id=result.message_id,
-                    error_code=None, error_message=None)
-            continue
-        _after_failure(event_key, row, rows[i + 1:], result)
+        if not result.ok:
+            _mark_sent(sent)
+            _after_failure(event_key, row, rows[i + 1:], result)
+            return
+        sent.append({"id": row.id, "attempts": row.attempts, "platform_message_id": result.message_id})
+    _mark_sent(sent)
+
+
+def _mark_sent(sent: list[dict]) -> None:
+    """One write for the parts sent in a row. A crash before it re-sends them (at least once, never lost)."""
+    if not sent:
         return
+    now = datetime.now(timezone.utc)
+    with session_scope() as db:
+        db.execute(update(Delivery), [dict(part, status="sent", error_code=None, error_message=None, updated_at=now)
+                                      for part in sent])
 
 
 def _after_failure(event_key: str, row: Delivery, rest: list[Delivery], result: SendResult) -> None:
@@ -128,11 +171,17 @@ def _send_zalo(account: Account, row: Delivery) -> SendResult:
 
 def window_closed(db: Session, account: Account, user: str) -> str | None:
     """Why a normal reply may not be sent now, or None while the messaging window is open."""
+    last = db.scalar(select(func.max(Subscriber.last_message_at)).where(
+        Subscriber.channel == account.platform, Subscriber.user_id == user,
+        Subscriber.commune_id == account.commune_id))
+    return window_reason(account, last)
+
+
+def window_reason(account: Account, last: datetime | None) -> str | None:
+    """Why a reply may not be sent to a resident who last wrote at `last`; None inside the window."""
     config = current_app.config
     hours = config["MESSENGER_WINDOW_HOURS"] if account.platform == FACEBOOK else config["ZALO_WINDOW_HOURS"]
-    last = as_utc(db.scalar(select(func.max(Subscriber.last_message_at)).where(
-        Subscriber.channel == account.platform, Subscriber.user_id == user,
-        Subscriber.commune_id == account.commune_id)))
+    last = as_utc(last)
     if last is None:
         return "the resident has not written to this page/OA"
     age = (datetime.now(timezone.utc) - last).total_seconds() / 3600

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,9 +26,27 @@ class SendResult:
         return self.outcome == SENT
 
 
+class PlatformSession(requests.Session):
+    """requests derives proxies and the CA bundle from os.environ on every call, a quarter of a
+    send's CPU; the platform hosts are few and the environment does not change, so once per host."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[str, str], dict] = {}
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        if proxies or stream is not None or verify is not None or cert is not None:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        host = urlsplit(url)[:2]
+        settings = self._environment.get(host)
+        if settings is None:
+            settings = self._environment[host] = super().merge_environment_settings(url, {}, None, None, None)
+        return dict(settings, proxies=dict(settings["proxies"]))
+
+
 def make_session(pool: int = 32) -> requests.Session:
     """One keep-alive session per platform, shared by the threads of a process."""
-    session = requests.Session()
+    session = PlatformSession()
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -11,6 +11,7 @@ import threading
 from datetime import datetime, timezone
 
 from flask import current_app
+from sqlalchemy.exc import DBAPIError
 
 from bot import payloads
 from bot.engine import handle_turn
@@ -20,7 +21,7 @@ from channels.accounts import Account, cached_account
 from channels.events import Event
 from channels.inbox import inbox
 from channels.models import FACEBOOK, DeadLetter
-from infra.db import session_scope
+from infra.db import get_session, pinned_connection, session_scope
 from infra.models import Subscriber
 from knowledge.store import knowledge_base
 
@@ -35,16 +36,17 @@ DRAIN_BATCH = 50  # events moved to the processing list at a time
 def drain_shard(shard: int) -> None:
     """Answer the shard's events in arrival order until its list stays empty."""
     box = inbox()
-    while True:
-        batch = box.take(shard, DRAIN_BATCH)
-        if not batch:
-            if box.release(shard):
-                sweep_orphaned_shards()
-                return
-            continue
-        for raw in batch:
-            _process_safely(raw)
-            box.ack(shard)
+    with pinned_connection():
+        while True:
+            batch = box.take(shard, DRAIN_BATCH)
+            if not batch:
+                if box.release(shard):
+                    break
+                continue
+            for raw in batch:
+                _process_safely(raw)
+                box.ack(shard)
+    sweep_orphaned_shards()
 
 
 def sweep_orphaned_shards() -> list[int]:
@@ -60,10 +62,33 @@ def _process_safely(raw: str) -> None:
     """One event's failure (a bug, the database away) must not hold up the residents behind it;
     it is kept as a dead letter, so staff see that a resident went unanswered."""
     try:
-        process_event(json.loads(raw))
+        _process_reconnecting(raw)
     except Exception as error:
         log.exception("event %s not answered", _key_of(raw))
+        _discard_turn()
         _keep_unanswered(raw, error)
+
+
+def _process_reconnecting(raw: str) -> None:
+    """A connection the database dropped (a restart, a failover) fails the first statement of the
+    turn; the job's pinned connection is replaced after the rollback, so the event is answered anew."""
+    try:
+        process_event(json.loads(raw))
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("database connection lost; answering event %s on a new one", _key_of(raw))
+        _discard_turn()
+        process_event(json.loads(raw))
+
+
+def _discard_turn() -> None:
+    """The failed turn's uncommitted records must not ride on the next event's commit; rolling back
+    is also what lets a connection broken meanwhile be replaced."""
+    try:
+        get_session().rollback()
+    except Exception:
+        log.exception("rollback after a failed event failed")
 
 
 def _keep_unanswered(raw: str, error: Exception) -> None:
@@ -103,7 +128,8 @@ def process_event(data: dict) -> None:
     incoming = to_incoming(event, account)
     replies, lang = _answer(incoming, account)
     messages = RENDERERS[event.platform](replies, lang)
-    delivery.schedule(account, event.key, event.user, messages)
+    # one transaction for the turn and the deliveries that answer it
+    delivery.schedule(account, event.key, event.user, messages, db=get_session(), wrote_at=incoming.time)
 
 
 def deliver_job(event_key: str) -> None:
@@ -130,18 +156,18 @@ def referral_payload(ref: str | None) -> str:
 def _answer(incoming: Incoming, account: Account) -> tuple[list[Reply], str]:
     """The engine's replies and language; on Messenger a "typing…" bubble if they are slow to come."""
     if account.platform != FACEBOOK or not account.access_token:
-        return handle_turn(incoming)
+        return handle_turn(incoming, commit=False)
     config = current_app.config
     args = (config["FACEBOOK_GRAPH_URL"], config["SEND_TIMEOUT"], account.access_token, incoming.user)
     after = config["TYPING_INDICATOR_AFTER_MS"] / 1000
     if after <= 0:
         facebook_send.typing_on(*args)
-        return handle_turn(incoming)
+        return handle_turn(incoming, commit=False)
     timer = threading.Timer(after, facebook_send.typing_on, args=args)
     timer.daemon = True
     timer.start()
     try:
-        return handle_turn(incoming)
+        return handle_turn(incoming, commit=False)
     finally:
         timer.cancel()
 

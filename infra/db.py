@@ -6,6 +6,7 @@ from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +17,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def dialect_insert(session: Session, model):
+    """INSERT with the database's own extensions (on_conflict_do_update/nothing): PostgreSQL or SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -36,14 +44,14 @@ def init_app(app: Flask) -> None:
 def get_session() -> Session:
     """The session of the current app context, created on first use."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["db_sessionmaker"]()
+        g.db_session = _new_session()
     return g.db_session
 
 
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """A session of its own, committed on success: for workers and CLI commands."""
-    session = current_app.extensions["db_sessionmaker"]()
+    session = _new_session()
     try:
         yield session
         session.commit()
@@ -52,6 +60,28 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def pinned_connection() -> Iterator[None]:
+    """Every session of this app context uses one connection until the block ends.
+
+    A worker job answers many events, each in a few short transactions; checking a connection out
+    of the pool (and pinging it) for each one cost more than the statements. A connection broken
+    meanwhile is replaced on its next use, after the failed transaction is rolled back."""
+    _close_session(None)
+    g.db_connection = current_app.extensions["db_engine"].connect()
+    try:
+        yield
+    finally:
+        _close_session(None)
+        g.pop("db_connection").close()
+
+
+def _new_session() -> Session:
+    pinned = g.get("db_connection") if g else None
+    make = current_app.extensions["db_sessionmaker"]
+    return make(bind=pinned) if pinned is not None else make()
 
 
 def _close_session(_exc: BaseException | None) -> None:

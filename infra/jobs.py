@@ -92,10 +92,12 @@ class RQQueue:
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
         from datetime import timedelta
 
+        # result_ttl=0: our jobs return nothing, and storing each result cost a third of a job's overhead;
+        # failed jobs are still kept (failure_ttl) for `rq info` and requeueing
         if delay:
-            self.queue.enqueue_in(timedelta(seconds=delay), run_in_app, func, *args)
+            self.queue.enqueue_in(timedelta(seconds=delay), run_in_app, func, *args, result_ttl=0)
         else:
-            self.queue.enqueue(run_in_app, func, *args)
+            self.queue.enqueue(run_in_app, func, *args, result_ttl=0)
 
 
 _worker_app = None

@@ -176,3 +176,26 @@ def test_english_is_remembered_after_the_conversation_expires(new_chat, app):
     resident.tap("LANG:en")
     app.extensions["store"].delete("conv:webchat:demo:remembered")  # as if the TTL had passed
     assert resident.tap("MENU").text == "What would you like to do? Choose a topic or type your question."
+
+
+# --------------------------------------------------------------------------- the subscriber record
+
+def test_one_record_per_resident_follows_language_and_last_message(app, chat):
+    chat.ask("xin chào")
+    first = subscriber(app, "resident-1")
+    chat.ask("hello, how do I register a birth?")
+    second = subscriber(app, "resident-1")
+    with app.app_context():
+        rows = get_session().scalars(select(Subscriber).where(Subscriber.user_id == "resident-1")).all()
+    assert len(rows) == 1 and second.id == first.id
+    assert (first.language, second.language) == ("vi", "en")
+    assert second.last_message_at >= first.last_message_at
+    assert second.first_seen_at == first.first_seen_at and second.reminders_opt_in is False
+
+
+def test_a_resident_of_an_unknown_commune_is_recorded_once(app, knowledge):
+    with app.app_context():
+        for text in ("xin chào", "cảm ơn"):
+            handle_message(Incoming(channel="webchat", commune="khong-co-xa-nay", user="lost-1", text=text))
+        rows = get_session().scalars(select(Subscriber).where(Subscriber.user_id == "lost-1")).all()
+    assert len(rows) == 1 and rows[0].commune_id is None
