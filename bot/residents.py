@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime, timezone
 
 from sqlalchemy import insert, select
@@ -43,10 +44,16 @@ def touch_subscriber(incoming: Incoming, commune: Commune | None, lang: str) -> 
         return
     row = {"channel": incoming.channel, "user_id": incoming.user, "commune_id": commune.id, "language": lang,
            "last_message_at": wrote_at, "reminders_opt_in": False, "first_seen_at": datetime.now(timezone.utc)}
-    statement = dialect_insert(session, Subscriber).values(row)
-    session.execute(statement.on_conflict_do_update(
+    session.execute(_subscriber_upsert(session.get_bind().dialect.name), [row])
+
+
+@lru_cache(maxsize=None)
+def _subscriber_upsert(dialect: str):
+    # built once per dialect: constructing the statement (its EXCLUDED columns) cost more than running it
+    statement = dialect_insert(dialect, Subscriber)
+    return statement.on_conflict_do_update(
         index_elements=["channel", "user_id", "commune_id"],
-        set_={"language": statement.excluded.language, "last_message_at": statement.excluded.last_message_at}))
+        set_={"language": statement.excluded.language, "last_message_at": statement.excluded.last_message_at})
 
 
 def open_handoff(incoming: Incoming, commune: Commune | None, question: str | None) -> None:

@@ -19,9 +19,9 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def dialect_insert(session: Session, model):
+def dialect_insert(dialect: str, model):
     """INSERT with the database's own extensions (on_conflict_do_update/nothing): PostgreSQL or SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
 
