@@ -29,17 +29,20 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_cli(app)
+
+    from webhooks.ingress import WebhookIngress
+
+    # the platforms' event POSTs are answered before Flask's request machinery (webhooks/ingress.py)
+    app.wsgi_app = WebhookIngress(app, app.wsgi_app)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     from webhooks.facebook import bp as facebook_bp
     from webhooks.webchat import bp as webchat_bp
-    from webhooks.zalo import bp as zalo_bp
 
     app.register_blueprint(webchat_bp)
-    app.register_blueprint(facebook_bp)
-    app.register_blueprint(zalo_bp)
+    app.register_blueprint(facebook_bp)  # the GET handshake; event POSTs: webhooks.ingress
 
     from procedures.handoff_page import bp as handoff_page_bp
 

@@ -193,9 +193,9 @@ class RedisInbox:
 _build_lock = threading.Lock()
 
 
-def inbox() -> Inbox:
-    """This app's inbox, on the same backend as its store."""
-    extensions = current_app.extensions
+def inbox(app=None) -> Inbox:
+    """This app's inbox (default: the current app's), on the same backend as its store."""
+    extensions = (app if app is not None else current_app).extensions
     if "inbox" not in extensions:
         with _build_lock:
             if "inbox" not in extensions:

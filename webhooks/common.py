@@ -1,30 +1,38 @@
-"""What both platform webhooks share: the capped raw body, JSON parsing, and the error answers."""
+"""What both platform webhooks share: the capped raw body, JSON parsing, and the errors they answer with."""
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import ClientDisconnected
+from werkzeug.wsgi import get_content_length, get_input_stream
 
 from channels.events import ShapeError
-from channels.ingest import QueueUnavailable
 
 
 class BodyTooLarge(ValueError):
     """The body exceeds WEBHOOK_MAX_BODY (→ HTTP 413)."""
 
 
-def register_errors(bp: Blueprint) -> None:
-    """A bad payload is answered with a clear 4xx; a queue outage with 503 so the platform redelivers."""
-    for error, status in ((QueueUnavailable, 503), (ShapeError, 400), (BodyTooLarge, 413)):
-        bp.register_error_handler(error, lambda e, status=status: (jsonify({"error": str(e)}), status))
+class SignatureRejected(ValueError):
+    """The signature header is missing or does not match the body (→ HTTP 403)."""
 
 
-def read_capped_body() -> bytes:
-    """The raw bytes (signatures are computed on them), refused beyond WEBHOOK_MAX_BODY."""
-    limit = current_app.config["WEBHOOK_MAX_BODY"]
-    if request.content_length is not None and request.content_length > limit:
+class BodyIncomplete(ShapeError):
+    """The body could not be read to its end (the client went away; → HTTP 400)."""
+
+
+def read_capped_body(environ: dict, limit: int) -> bytes:
+    """The raw bytes (signatures are computed on them), refused beyond `limit` (WEBHOOK_MAX_BODY).
+
+    Read as Flask's `request.stream` reads them: bounded by Content-Length, or by the server for a
+    chunked body (`wsgi.input_terminated`), or empty when neither bounds it."""
+    length = get_content_length(environ)
+    if length is not None and length > limit:
         raise BodyTooLarge(f"the body is larger than {limit} bytes")
-    raw = request.stream.read(limit + 1)
+    try:
+        raw = get_input_stream(environ).read(limit + 1)
+    except ClientDisconnected:
+        raise BodyIncomplete("the connection failed before the whole body was read") from None
     if len(raw) > limit:
         raise BodyTooLarge(f"the body is larger than {limit} bytes")
     return raw

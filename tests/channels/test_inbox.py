@@ -105,3 +105,79 @@ def test_a_shard_whose_drainer_died_is_claimed_once(box):
     assert box.claim_orphans() == [7]
     assert box.claim_orphans() == []  # claimed: one new drainer only
     assert box.take(7, 10) == ["left behind"]
+
+
+# --------------------------------------------------------------------------- the webhook's Redis call
+
+@pytest.fixture
+def redis_box(redis_url):
+    store = RedisStore(redis_url)
+    store.redis.flushdb()
+    yield RedisInbox(store)
+    store.redis.close()
+
+
+@pytest.mark.services
+def test_admit_survives_a_script_flush_and_a_killed_connection(redis_box):
+    """Redis restarted or failed over: its scripts are gone and the open connections are dead."""
+    assert redis_box.admit([("k1", 1, "e1")], DAY) == ([True], [1])
+    redis_box.redis.script_flush()
+    assert redis_box.admit([("k2", 1, "e2")], DAY) == ([True], [])
+    redis_box.redis.client_kill_filter(_type="normal", skipme=True)
+    assert redis_box.admit([("k3", 2, "é3 — tiếng Việt")], DAY) == ([True], [2])
+    assert redis_box.take(2, 10) == ["é3 — tiếng Việt"]
+
+
+def test_admit_raises_promptly_when_redis_is_away():
+    import socket
+    import time
+
+    from redis.exceptions import ConnectionError
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    box = RedisInbox(RedisStore(f"redis://127.0.0.1:{port}/0"))
+    started = time.monotonic()
+    with pytest.raises(ConnectionError):
+        box.admit([("k1", 1, "e1")], DAY)
+    assert time.monotonic() - started < 1  # the platform gets its 503 at once and redelivers
+
+
+# --------------------------------------------------------------------------- channels/ingest.py
+
+def test_an_event_travels_as_the_json_of_all_its_fields():
+    import dataclasses
+    import json
+
+    from channels.events import Event
+
+    event = Event(platform="zalo", account="366", user="u-1", kind="text", key="zalo:366:m1",
+                  timestamp_ms=1764000000000, text="Đăng ký khai sinh", message_id="m1")
+    assert json.loads(event.to_json()) == dataclasses.asdict(event)
+    assert "Đăng ký" in event.to_json()  # UTF-8, not ASCII escapes
+    assert Event.from_dict(json.loads(event.to_json())) == event
+
+
+def test_a_failed_drain_job_enqueue_is_503_and_leaves_every_shard_wakeable(app):
+    """The queue refuses the first wake-up: no shard of the POST may stay flagged without a drainer."""
+    from channels.events import Event
+    from channels.inbox import inbox
+    from channels.ingest import QueueUnavailable, ingest
+
+    class RefusingQueue:
+        def enqueue(self, func, *args, delay=0):
+            raise OSError("queue down")
+
+    users = ["psid-a", "psid-b", "psid-c", "psid-d"]
+    shards = {shard_of(u) for u in users}
+    assert len(shards) > 1
+    events = [Event(platform="facebook", account="1", user=u, kind="text", key=f"facebook:1:m-{u}", text="hi")
+              for u in users]
+    app.extensions["jobs"] = RefusingQueue()
+    with pytest.raises(QueueUnavailable):
+        ingest(events, app)  # no app context needed: the webhooks call it before Flask
+    more = [Event(platform="facebook", account="1", user=u, kind="text", key=f"facebook:1:m2-{u}", text="hi")
+            for u in users]
+    _fresh, wake = inbox(app).admit([(e.key, shard_of(e.user), e.to_json()) for e in more], DAY)
+    assert set(wake) == shards
