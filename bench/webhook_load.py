@@ -60,17 +60,37 @@ class Services:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.procs: list[subprocess.Popen] = []
+        self.roles: dict[int, str] = {}  # process group -> "web" | "rq" | "fake" | "redis"
         self.pg_bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1]).parent
         self.env: dict[str, str] = {}
         self.workers: list[subprocess.Popen] = []
         self.web: subprocess.Popen | None = None
 
-    def _spawn(self, argv: list[str], log: str, env: dict | None = None) -> subprocess.Popen:
+    def _spawn(self, argv: list[str], log: str, env: dict | None = None, role: str = "") -> subprocess.Popen:
         out = open(self.workdir / log, "ab")
         proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env=env, cwd=ROOT, start_new_session=True)
         self.procs.append(proc)
+        self.roles[proc.pid] = role or log.split(".")[0]
         return proc
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far by each role's processes (PostgreSQL: the postmaster and its backends)."""
+        postmaster = int((self.pg_data / "postmaster.pid").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+        used: dict[str, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            ppid, group = int(fields[1]), int(fields[2])
+            role = "postgres" if postmaster in (ppid, int(entry.name)) else self.roles.get(group)
+            if role:
+                used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        return used
 
     def _as_postgres(self, argv: list[str]) -> list[str]:
         return (["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []) + argv
@@ -78,7 +98,7 @@ class Services:
     def start_redis(self) -> str:
         port = free_port()
         self._spawn(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                     "--appendonly", "no", "--dir", str(self.workdir)], "redis.log")
+                     "--appendonly", "no", "--dir", str(self.workdir)], "redis.log", role="redis")
         wait_port(port)
         return f"redis://127.0.0.1:{port}/0"
 
@@ -106,7 +126,7 @@ class Services:
         self.fake = self._spawn([str(VENV_BIN / "gunicorn"), "-w", "1", "-k", "gthread", "--threads", "16",
                                  "--keep-alive", "30", "--header-map", "dangerous", "--chdir",
                                  str(ROOT / "tests/channels"), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                                 factory], "fake.log")
+                                 factory], "fake.log", role="fake")
         wait_port(port)
         return f"http://127.0.0.1:{port}"
 
@@ -118,7 +138,7 @@ class Services:
         self.web = self._spawn([str(VENV_BIN / "gunicorn"), "-w", str(web_workers), "-k", "gthread",
                                 "--threads", str(threads), "--keep-alive", "30", "--backlog", "4096",
                                 "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
-                               "gunicorn.log", self.env)
+                               "gunicorn.log", self.env, role="web")
         wait_port(port)
         return port
 
@@ -130,7 +150,7 @@ class Services:
                     "--logging_level", "WARNING", "bot"]
             if i == 0:
                 argv.insert(5, "--with-scheduler")  # moves due retries onto the queue
-            self.workers.append(self._spawn(argv, f"worker{i}.log", self.env))
+            self.workers.append(self._spawn(argv, f"worker{i}.log", self.env, role="rq"))
 
     def stop_workers(self) -> None:
         for proc in self.workers:
@@ -510,12 +530,15 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         print("phase 2: answered end to end", file=sys.stderr)
         services.start_workers(args.rq_workers)
         time.sleep(3)
-        events = 600 if args.quick else 2000
+        events = 600 if args.quick else 4000  # enough that the first seconds (workers warming up) weigh little
         first = next_event
+        cpu_before = services.cpu_seconds()
         ingest = run_generator(port, first, events, 1000, batch=10)
         next_event += events
         users = {f"psid-{n}" if n % 2 == 0 else f"zuser-{n}" for n in range(first, first + events)}
         stats, elapsed = wait_answered(fake_url, users, 300)
+        cpu_ms = {role: round((used - cpu_before.get(role, 0.0)) * 1000 / events, 2)
+                  for role, used in services.cpu_seconds().items()}
         got = answered_users(stats)
         done_at = [at for _s, r, at in stats["accepted"] if next(iter(json.loads(r).values())) in users]
         span = max(done_at) - min(done_at) if done_at else 0
@@ -523,7 +546,8 @@ def run_benchmark(args: argparse.Namespace) -> dict:
                             "seconds_to_answer_all": round(elapsed, 1),
                             "answered_events_per_s": round(len(users & set(got)) / elapsed, 1),
                             "platform_messages_per_s": round(len(done_at) / span, 1) if span else None,
-                            "rq_workers": args.rq_workers}
+                            "rq_workers": args.rq_workers,
+                            "cpu_ms_per_event": dict(sorted(cpu_ms.items(), key=lambda kv: -kv[1]))}
         print(json.dumps(report["answer"]), file=sys.stderr)
 
         print("phase 3: 10% duplicates, 30% failing sends", file=sys.stderr)
