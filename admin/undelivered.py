@@ -66,6 +66,7 @@ class LetterRow:
     attempts: int
     handoff_id: int | None  # the resident's conversation in the handover inbox, if there is one
     resolved_at: datetime | None
+    can_send_again: bool  # a reply part (not a message the bot failed on) still waiting
 
 
 def available() -> bool:
@@ -127,7 +128,8 @@ def _row(letter: DeadLetter, handoff_id: int | None) -> LetterRow:
                      resident=short_id(letter.user_id), reason=letter.reason, code=letter.error_code,
                      detail=letter.detail or None, text=undelivered_text(letter.reason, letter.body)[:TEXT_PREVIEW],
                      attempts=letter.attempts or 0, handoff_id=handoff_id,
-                     resolved_at=local_time(letter.resolved_at) if letter.resolved_at else None)
+                     resolved_at=local_time(letter.resolved_at) if letter.resolved_at else None,
+                     can_send_again=letter.delivery_id is not None and letter.resolved_at is None)
 
 
 def _conversations(commune: Commune, users: set[str]) -> dict[tuple[str, str], int]:
@@ -139,6 +141,16 @@ def _conversations(commune: Commune, users: set[str]) -> dict[tuple[str, str], i
         .where(HandoffRequest.commune_id == commune.id, HandoffRequest.user_id.in_(users))
         .group_by(HandoffRequest.channel, HandoffRequest.user_id))
     return {(channel, user): handoff_id for channel, user, handoff_id in rows}
+
+
+def send_again(letter: DeadLetter) -> bool:
+    """Hand the reply back to the delivery path (channels.delivery.resend); False if there is none to send."""
+    if letter.delivery_id is None or letter.resolved_at is not None:
+        return False
+    from channels.delivery import resend
+
+    get_session().commit()  # resend works in its own session: end this one's read transaction first
+    return resend(letter.delivery_id)
 
 
 def mark_handled(letter: DeadLetter) -> None:

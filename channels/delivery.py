@@ -197,11 +197,46 @@ def _update(delivery_id: int, **values) -> None:
 
 
 def _give_up(rows: list[Delivery], reason: str, code: str | None, detail: str | None, status: str = "failed") -> None:
+    now = datetime.now(timezone.utc)
     with session_scope() as db:
         for row in rows:
             db.execute(update(Delivery).where(Delivery.id == row.id).values(
                 status=status, error_code=code, error_message=(detail or reason)[:500], attempts=row.attempts,
-                updated_at=datetime.now(timezone.utc)))
-            db.add(DeadLetter(delivery_id=row.id, platform=row.platform, commune_id=row.commune_id,
-                              user_id=row.user_id, reason=reason, error_code=code, detail=(detail or "")[:500],
-                              body=row.body, attempts=row.attempts))
+                updated_at=now))
+            _keep_dead_letter(db, row, reason, code, (detail or "")[:500], now)
+
+
+def _keep_dead_letter(db: Session, row: Delivery, reason: str, code: str | None, detail: str, now: datetime) -> None:
+    """One dead letter per part: a part staff sent again that fails again reopens its letter."""
+    letter = db.scalar(select(DeadLetter).where(DeadLetter.delivery_id == row.id))
+    if letter is None:
+        db.add(DeadLetter(delivery_id=row.id, platform=row.platform, commune_id=row.commune_id, user_id=row.user_id,
+                          reason=reason, error_code=code, detail=detail, body=row.body, attempts=row.attempts))
+        return
+    letter.reason, letter.error_code, letter.detail, letter.attempts = reason, code, detail, row.attempts
+    letter.created_at, letter.resolved_at = now, None
+
+
+def resend(delivery_id: int) -> bool:
+    """Staff try a reply that did not get through once more (a token replaced, the resident wrote again).
+
+    The part and the unsent parts after it go back to pending with fresh attempts, their dead letters
+    are closed, and a job sends them through the usual path (window check, retries, dead letter again
+    on failure). False when the part is not failed or skipped (sent meanwhile, or unknown)."""
+    now = datetime.now(timezone.utc)
+    with session_scope() as db:
+        part = db.get(Delivery, delivery_id)
+        if part is None or part.status not in ("failed", "skipped"):
+            return False
+        again = select(Delivery.id).where(Delivery.event_key == part.event_key, Delivery.seq >= part.seq,
+                                          Delivery.status.in_(("failed", "skipped")))
+        ids = list(db.scalars(again))
+        db.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
+            status="pending", attempts=0, error_code=None, error_message=None, updated_at=now))
+        db.execute(update(DeadLetter).where(DeadLetter.delivery_id.in_(ids), DeadLetter.resolved_at.is_(None))
+                   .values(resolved_at=now))
+        event_key = part.event_key
+    from channels.worker import deliver_job
+
+    current_app.extensions["jobs"].enqueue(deliver_job, event_key)
+    return True

@@ -204,3 +204,49 @@ def test_delivered_reply_shows_no_warning(app, world, staff_a, facebook):
     assert len(facebook.sends("facebook")) == 1
     assert "Not delivered" not in staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
     assert "Đã nhận." not in staff_a.get(PAGE_PATH).get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- send again
+
+def letter_of(app, user: str) -> DeadLetter:
+    with app.app_context():
+        return get_session().scalars(select(DeadLetter).where(DeadLetter.user_id == user)).one()
+
+
+def test_a_reply_sent_again_after_the_cause_is_fixed_reaches_the_resident(app, world, staff_a, facebook):
+    facebook.blocked = {"psid-back"}
+    handoff = messenger_handoff(app, world["a"], "psid-back", last_wrote_hours_ago=1)
+    post(staff_a, f"/admin/c/demo/handover/{handoff}/reply", {"text": "Mời anh mang CCCD đến xã."})
+    letter = letter_of(app, "psid-back")
+    assert "Send again" in staff_a.get(PAGE_PATH).get_data(as_text=True)
+    facebook.blocked = set()  # the resident unblocked the Page
+    response = post(staff_a, f"{PAGE_PATH}/{letter.id}/send-again", token_page=PAGE_PATH)
+    assert response.status_code == 302
+    assert [c.body["message"]["text"] for c in facebook.sends("facebook")] == ["Mời anh mang CCCD đến xã."]
+    assert resolved_at(app, letter.id) is not None
+    page = staff_a.get(PAGE_PATH).get_data(as_text=True)
+    assert "Queued to be sent again" in page and "Mời anh mang CCCD" not in page
+    assert "Not delivered" not in staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
+
+
+def test_a_reply_that_fails_again_reopens_its_letter_once(app, world, staff_a, facebook):
+    facebook.blocked = {"psid-still"}
+    handoff = messenger_handoff(app, world["a"], "psid-still", last_wrote_hours_ago=1)
+    post(staff_a, f"/admin/c/demo/handover/{handoff}/reply", {"text": "Anh gọi lại cho xã nhé."})
+    first = letter_of(app, "psid-still")
+    post(staff_a, f"{PAGE_PATH}/{first.id}/send-again", token_page=PAGE_PATH)
+    again = letter_of(app, "psid-still")  # .one(): the same letter, not a second one
+    assert again.id == first.id and again.resolved_at is None and again.error_code.startswith("551")
+    assert len(facebook.attempts("facebook")) == 2 and facebook.sends("facebook") == []
+    assert "Anh gọi lại cho xã nhé." in staff_a.get(PAGE_PATH).get_data(as_text=True)
+
+
+def test_an_unanswered_message_or_another_communes_letter_cannot_be_sent_again(app, world, staff_a):
+    mine = add_letter(app, world["a"], reason="not_answered", body={"text": "cho hỏi"})
+    theirs = add_letter(app, world["b"])
+    assert "Send again" not in staff_a.get(PAGE_PATH).get_data(as_text=True)  # no reply to send
+    response = post(staff_a, f"{PAGE_PATH}/{mine}/send-again", token_page=PAGE_PATH)
+    assert "cannot be sent again" in staff_a.get(response.headers["Location"]).get_data(as_text=True)
+    assert resolved_at(app, mine) is None
+    assert post(staff_a, f"{PAGE_PATH}/{theirs}/send-again", token_page=PAGE_PATH).status_code == 404
+    assert staff_a.post(f"{PAGE_PATH}/{mine}/send-again").status_code == 400  # no CSRF token
