@@ -461,6 +461,27 @@ def wait_answered(fake_url: str, users: set[str], timeout: float) -> tuple[dict,
     return fake_stats(fake_url), time.monotonic() - start
 
 
+def what_became_of(database_url: str, users: list[str]) -> dict[str, dict]:
+    """For residents the fake platform never answered: their delivery rows and dead letters."""
+    import psycopg
+
+    found: dict[str, dict] = {}
+    if not users:
+        return found
+    with psycopg.connect(database_url.replace("postgresql+psycopg", "postgresql")) as db:
+        for user in users:
+            found[user] = {
+                "deliveries": [list(map(str, row)) for row in db.execute(
+                    "SELECT event_key, seq, status, attempts, error_code, error_message, updated_at"
+                    " FROM channel_deliveries WHERE user_id = %s", (user,))],
+                "dead_letters": [list(map(str, row)) for row in db.execute(
+                    "SELECT reason, error_code, detail FROM channel_dead_letters WHERE user_id = %s", (user,))],
+                "transcript_lines": db.execute("SELECT count(*) FROM transcript_lines WHERE user_id = %s",
+                                               (user,)).fetchone()[0],
+            }
+    return found
+
+
 def queue_empty(redis_url: str) -> bool:
     import redis
 
@@ -519,10 +540,13 @@ def run_benchmark(args: argparse.Namespace) -> dict:
         for batch, rates in ((1, (250, 500, 750, 1000, 1500, 2000)), (10, (1000, 2000, 3000, 4000, 6000))):
             for rate in rates:
                 events = int(rate * seconds)
+                web_before = services.cpu_seconds().get("web", 0.0)
                 result = run_generator(port, next_event, events, rate, batch=batch, messenger_only=batch > 1)
+                web_cpu = services.cpu_seconds().get("web", 0.0) - web_before
                 next_event += events
                 result.update({"offered_events_per_s": rate,
-                               "events_per_post": "1 (Messenger + Zalo)" if batch == 1 else "10 (Messenger)"})
+                               "events_per_post": "1 (Messenger + Zalo)" if batch == 1 else "10 (Messenger)",
+                               "web_cpu_ms_per_post": round(web_cpu * 1000 / result["posts"], 3)})
                 report["ingest"].append(result)
                 print(json.dumps(result), file=sys.stderr)
                 flush_jobs(redis_url)
@@ -576,6 +600,7 @@ def run_benchmark(args: argparse.Namespace) -> dict:
             "messages_per_messenger_user": sorted(fb_counts), "messages_per_zalo_user": sorted(zalo_counts),
             "exactly_once": len(fb_counts) == 1 and len(zalo_counts) == 1 and 0 not in fb_counts | zalo_counts,
             "seconds_to_answer_all": round(elapsed, 1),
+            "missing_users": what_became_of(database_url, sorted(users - set(got))[:10]),
         }
         print(json.dumps(report["reliable"]), file=sys.stderr)
     finally:

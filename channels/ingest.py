@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app
+from flask import Flask
 
 from channels.events import Event
 from channels.inbox import inbox, shard_of
@@ -24,12 +24,10 @@ class QueueUnavailable(RuntimeError):
     """The job queue refused the event (Redis down?): answer 503 so the platform redelivers."""
 
 
-def ingest(events: list[Event], app: Flask | None = None) -> dict[str, int]:
+def ingest(events: list[Event], app: Flask) -> dict[str, int]:
     """Queue every event not seen before; returns {"queued": n, "duplicates": m}."""
     if not events:
         return {"queued": 0, "duplicates": 0}
-    if app is None:
-        app = current_app._get_current_object()
     box = inbox(app)
     items = [(e.key, shard_of(e.user), e.to_json()) for e in events]
     try:
