@@ -26,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.extensions["knowledge_base"] = KnowledgeBase()
     app.extensions["jobs"] = make_queue(app)
+    from channels.worker import sweep_orphaned_shards
+
+    # a drainer that died leaves its events taken: workers look for them with or without new traffic
+    app.extensions["jobs"].every(app.config["INBOX_SWEEP_SECONDS"], sweep_orphaned_shards)
 
     _register_blueprints(app)
     _register_cli(app)

@@ -31,16 +31,16 @@ def _inbound_line(incoming: Incoming, commune: Commune | None, mask: bool) -> di
             "direction": "in", "kind": incoming.kind, "text": (text or "")[:MAX_TEXT]}
 
 
-def record_turn(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> None:
+def turn_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> list[dict]:
     """One bot turn. Long digit runs the resident typed are masked, as in the message log."""
     lines = [_inbound_line(incoming, commune, mask=True)]
     lines += [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
                "direction": "bot", "kind": "text", "text": reply.text[:MAX_TEXT]} for reply in replies]
-    _insert_lines(lines)
+    return lines
 
 
 def _insert_lines(lines: list[dict]) -> None:
-    # plain inserts in one statement: written every turn and never read back in it
+    # plain inserts in one statement: never read back in the turn that writes them
     get_session().execute(insert(TranscriptLine), lines)
 
 

@@ -6,19 +6,21 @@ answer, then saves the state and records the turn. It never knows which platform
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask import current_app
 
 from admin.takeover import staff_has_conversation
-from admin.transcript import record_turn
+from admin.transcript import turn_lines
 from bot.context import Turn
 from bot.handlers import HANDLERS
 from bot.messages import Incoming, Reply
-from bot.residents import find_commune, find_subscriber, log_message, touch_subscriber
+from bot.records import TurnRecords, subscriber_row, write_records
+from bot.residents import find_commune, find_subscriber, message_row
 from bot.state import load_state, save_state
 from i18n import DEFAULT_LANGUAGE, detect_language
 from infra.db import get_session
+from infra.models import Commune
 from knowledge.store import knowledge_base
 
 
@@ -34,17 +36,31 @@ def handle_message(incoming: Incoming) -> list[Reply]:
     return handle_turn(incoming)[0]
 
 
-def handle_turn(incoming: Incoming, commit: bool = True) -> tuple[list[Reply], str]:
-    """The replies and the language they are in (channels render buttons in it).
+@dataclass
+class Answer:
+    replies: list[Reply]
+    lang: str  # the language of the replies (channels render buttons in it)
+    records: TurnRecords  # what the turn leaves in the database, not yet written
 
-    commit=False leaves the turn's records in the app context's session for the caller to commit
-    with its own writes (the platform worker records the reply's deliveries in the same transaction)."""
+
+def handle_turn(incoming: Incoming) -> tuple[list[Reply], str]:
+    """Answer one message and commit what the turn records: the replies and their language."""
+    answer = answer_turn(incoming)
+    session = get_session()
+    write_records(session, answer.records)
+    session.commit()
+    return answer.replies, answer.lang
+
+
+def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
+    """Answer one message; its records are returned for the caller to write (a worker writes a
+    batch of turns at once). `commune` saves the lookup when the caller has it already."""
     config = current_app.config
     incoming = _cleaned(incoming, config["MAX_MESSAGE_CHARS"])
     if staff_has_conversation(incoming):  # a staff member answers this resident: the bot stays silent
-        return [], config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE)
+        return Answer([], config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE), TurnRecords())
     store = current_app.extensions["store"]
-    commune = find_commune(incoming.commune)
+    commune = commune or find_commune(incoming.commune)
     state = load_state(store, incoming)
     turn = Turn(incoming=incoming, lang=_language(incoming, state, commune), state=state,
                 kb=knowledge_base().snapshot(), commune=commune)
@@ -53,12 +69,16 @@ def handle_turn(incoming: Incoming, commit: bool = True) -> tuple[list[Reply], s
     replies = next(h for h in HANDLERS if h.handles(turn)).handle(turn)
     _remember(turn)
     save_state(store, incoming, turn.state, config["CONVERSATION_TTL"])
-    touch_subscriber(incoming, commune, turn.lang)
-    log_message(incoming, commune, turn.outcome)
-    record_turn(incoming, commune, replies)
-    if commit:
-        get_session().commit()
-    return replies, turn.lang
+    return Answer(replies, turn.lang, _records(turn, replies))
+
+
+def _records(turn: Turn, replies: list[Reply]) -> TurnRecords:
+    incoming, commune = turn.incoming, turn.commune
+    return TurnRecords(
+        subscribers=[subscriber_row(incoming.channel, incoming.user, commune.id if commune else None, turn.lang,
+                                    incoming.time)],
+        messages=[message_row(incoming, commune, turn.outcome)],
+        transcript=turn_lines(incoming, commune, replies))
 
 
 def _cleaned(incoming: Incoming, limit: int) -> Incoming:

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.messages import Incoming
-from infra.db import dialect_insert, get_session
-from infra.models import Commune, HandoffRequest, MessageLog, Subscriber
+from bot.records import TurnRecords, subscriber_row, write_records
+from infra.db import get_session
+from infra.models import Commune, HandoffRequest, Subscriber
 
 # Long digit runs are ID, phone or account numbers: never kept in the log.
 _DIGITS = re.compile(r"\+?\d[\d .-]{7,}\d")
@@ -30,30 +30,9 @@ def find_subscriber(incoming: Incoming, commune: Commune | None) -> Subscriber |
 
 
 def touch_subscriber(incoming: Incoming, commune: Commune | None, lang: str) -> None:
-    """Create or update the resident's record: language and the time they last wrote.
-
-    One upsert statement: this runs on every message, and two residents' first messages may race."""
-    wrote_at = incoming.time or datetime.now(timezone.utc)
-    session = get_session()
-    if commune is None:  # NULLs never conflict in a unique key: no upsert for a resident of no commune
-        subscriber = find_subscriber(incoming, commune)
-        if subscriber is None:
-            subscriber = Subscriber(channel=incoming.channel, user_id=incoming.user, commune_id=None)
-            session.add(subscriber)
-        subscriber.language, subscriber.last_message_at = lang, wrote_at
-        return
-    row = {"channel": incoming.channel, "user_id": incoming.user, "commune_id": commune.id, "language": lang,
-           "last_message_at": wrote_at, "reminders_opt_in": False, "first_seen_at": datetime.now(timezone.utc)}
-    session.execute(_subscriber_upsert(session.get_bind().dialect.name), [row])
-
-
-@lru_cache(maxsize=None)
-def _subscriber_upsert(dialect: str):
-    # built once per dialect: constructing the statement (its EXCLUDED columns) cost more than running it
-    statement = dialect_insert(dialect, Subscriber)
-    return statement.on_conflict_do_update(
-        index_elements=["channel", "user_id", "commune_id"],
-        set_={"language": statement.excluded.language, "last_message_at": statement.excluded.last_message_at})
+    """Create or update the resident's record now: language and the time they last wrote."""
+    row = subscriber_row(incoming.channel, incoming.user, commune.id if commune else None, lang, incoming.time)
+    write_records(get_session(), TurnRecords(subscribers=[row]))
 
 
 def open_handoff(incoming: Incoming, commune: Commune | None, question: str | None) -> None:
@@ -71,13 +50,14 @@ def unsubscribe(incoming: Incoming) -> None:
 
 
 def log_message(incoming: Incoming, commune: Commune | None, outcome: dict) -> None:
+    write_records(get_session(), TurnRecords(messages=[message_row(incoming, commune, outcome)]))
+
+
+def message_row(incoming: Incoming, commune: Commune | None, outcome: dict) -> dict:
     text = incoming.text if incoming.kind == "text" else incoming.payload
     if outcome.get("private"):  # form details typed during a guided flow: never logged
         text = None
-    # a plain insert: nothing reads the row back in this turn, and the ORM's unit of work costs more
-    get_session().execute(insert(MessageLog), [{
-        "channel": incoming.channel, "commune_id": commune.id if commune else None,
-        "text": mask_personal_numbers(text)[:2000] if text else None,
-        "intent": outcome.get("intent"), "score": outcome.get("score"),
-        "decision": outcome.get("decision") or "none",
-    }])
+    return {"channel": incoming.channel, "commune_id": commune.id if commune else None,
+            "text": mask_personal_numbers(text)[:2000] if text else None,
+            "intent": outcome.get("intent"), "score": outcome.get("score"),
+            "decision": outcome.get("decision") or "none"}

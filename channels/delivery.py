@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import logging
 import random
-from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from channels import facebook_send, zalo_send, zalo_tokens
@@ -31,24 +31,81 @@ log = logging.getLogger(__name__)
 OPEN = ("pending", "retrying")
 
 
-def schedule(account: Account, event_key: str, user: str, messages: list[dict], db: Session | None = None,
-             wrote_at: datetime | None = None) -> None:
-    """Record the answer's parts (once, even if the job runs twice) and send them.
+@dataclass
+class Answer:
+    """The platform messages that answer one event (or one staff reply), to record and send."""
+    account: Account
+    event_key: str
+    user: str
+    messages: list[dict]
+    wrote_at: datetime | None = None  # when the resident wrote, if the caller knows: spares a window query
 
-    With `db`, the parts are written and committed in the caller's transaction (the worker: together
-    with the turn they answer). `wrote_at`, when the caller knows it, is when the resident last wrote
-    (the event being answered), so the messaging window needs no query."""
-    with _committing(db) as db:
-        rows = _record(db, account, event_key, user, messages)
-        if not rows:
-            closed = None
-        elif wrote_at is not None:  # the query only when the event looks old: a later message may reopen it
-            closed = window_reason(account, wrote_at) and window_closed(db, account, user)
-        else:
-            closed = window_closed(db, account, user)
-        for row in rows:  # sending counts attempts on the rows: that must not reach the caller's next flush
-            db.expunge(row)
-    _send_open(event_key, account, rows, closed)
+
+@dataclass
+class Part:
+    """One recorded platform message of an answer, as the send loop needs it (no ORM state to flush)."""
+    id: int
+    platform: str
+    account_id: int
+    commune_id: int
+    user_id: str
+    body: dict
+    attempts: int = 0
+
+
+@dataclass
+class _Prepared:
+    answer: Answer
+    rows: list[Part]
+    closed: str | None  # why the messaging window forbids sending, or None
+
+
+def schedule(answer: Answer) -> None:
+    """Record one answer's parts in a transaction of their own, then send them."""
+    with session_scope() as db:
+        prepared = record(db, [answer])
+    send(prepared)
+
+
+def record(db: Session, answers: list[Answer]) -> list[_Prepared]:
+    """Write the parts of many answers in the caller's transaction (the worker: with the turns they
+    answer), once even if a job runs twice: an answer already recorded yields its unsent parts."""
+    done = set(db.scalars(select(Delivery.event_key).where(
+        Delivery.event_key.in_([a.event_key for a in answers]), Delivery.seq == 0))) if answers else set()
+    fresh = _insert_parts(db, [a for a in answers if a.event_key not in done])
+    prepared = []
+    for answer in answers:
+        rows = fresh[answer.event_key] if answer.event_key in fresh else _open_rows(db, answer.event_key)
+        prepared.append(_Prepared(answer, rows, _closed(db, answer) if rows else None))
+    return prepared
+
+
+def _insert_parts(db: Session, answers: list[Answer]) -> dict[str, list[Part]]:
+    """One INSERT … RETURNING for all the answers' parts (the ORM's unit of work cost more than the rows)."""
+    values = [{"event_key": a.event_key, "seq": i, "platform": a.account.platform, "account_id": a.account.id,
+               "commune_id": a.account.commune_id, "user_id": a.user, "body": body, "status": "pending",
+               "attempts": 0} for a in answers for i, body in enumerate(a.messages)]
+    ids = iter(db.scalars(insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), values)) \
+        if values else iter(())
+    return {a.event_key: [Part(next(ids), a.account.platform, a.account.id, a.account.commune_id, a.user, body)
+                          for body in a.messages] for a in answers}
+
+
+def send(prepared: list[_Prepared], before_each: Callable[[Answer], None] | None = None) -> None:
+    """Send each answer's parts in order, then mark all that went out in one write."""
+    sent: list[dict] = []
+    for item in prepared:
+        if before_each is not None:
+            before_each(item.answer)
+        sent += _send_open(item.answer.event_key, item.answer.account, item.rows, item.closed)
+    _mark_sent(sent)
+
+
+def _closed(db: Session, answer: Answer) -> str | None:
+    if answer.wrote_at is None:
+        return window_closed(db, answer.account, answer.user)
+    # the query only when the event looks old: a later message may have reopened the window
+    return window_reason(answer.account, answer.wrote_at) and window_closed(db, answer.account, answer.user)
 
 
 def deliver(event_key: str, account: Account | None = None) -> None:
@@ -58,62 +115,38 @@ def deliver(event_key: str, account: Account | None = None) -> None:
         if rows and account is None:
             account = get_account(db, rows[0].account_id)
         closed = window_closed(db, account, rows[0].user_id) if rows and account else None
-    _send_open(event_key, account, rows, closed)
+    _mark_sent(_send_open(event_key, account, rows, closed))
 
 
-@contextmanager
-def _committing(db: Session | None) -> Iterator[Session]:
-    if db is None:
-        with session_scope() as own:
-            yield own
-        return
-    try:
-        yield db
-        db.commit()
-    except BaseException:
-        db.rollback()
-        raise
+def _open_rows(db: Session, event_key: str) -> list[Part]:
+    rows = db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
+                      .order_by(Delivery.seq))
+    return [Part(r.id, r.platform, r.account_id, r.commune_id, r.user_id, r.body, r.attempts) for r in rows]
 
 
-def _record(db: Session, account: Account, event_key: str, user: str, messages: list[dict]) -> list[Delivery]:
-    """The answer's open parts: written now, or those a previous run of the same job left unsent."""
-    if db.scalar(select(Delivery.id).where(Delivery.event_key == event_key).limit(1)) is not None:
-        return _open_rows(db, event_key)
-    rows = [Delivery(event_key=event_key, seq=i, platform=account.platform, account_id=account.id,
-                     commune_id=account.commune_id, user_id=user, body=body, status="pending", attempts=0)
-            for i, body in enumerate(messages)]
-    db.add_all(rows)
-    db.flush()
-    return rows
-
-
-def _open_rows(db: Session, event_key: str) -> list[Delivery]:
-    return list(db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
-                           .order_by(Delivery.seq)))
-
-
-def _send_open(event_key: str, account: Account | None, rows: list[Delivery], closed: str | None) -> None:
+def _send_open(event_key: str, account: Account | None, rows: list[Part], closed: str | None) -> list[dict]:
+    """The parts sent, for the caller to mark; a failure is recorded (retry, or dead letter) here."""
     if not rows:
-        return
+        return []
     if account is None:
         _give_up(rows, "unknown_account", "unknown_account", "the Page/OA was removed before the reply was sent")
-        return
+        return []
     if closed:
         _give_up(rows, "outside_window", "window", closed, status="skipped")
-        return
+        return []
     sent: list[dict] = []
     for i, row in enumerate(rows):
         result = _send(account, row)
         if not result.ok:
-            _mark_sent(sent)
+            _mark_sent(sent)  # before the retry job is queued: it must not send these parts again
             _after_failure(event_key, row, rows[i + 1:], result)
-            return
+            return []
         sent.append({"id": row.id, "attempts": row.attempts, "platform_message_id": result.message_id})
-    _mark_sent(sent)
+    return sent
 
 
 def _mark_sent(sent: list[dict]) -> None:
-    """One write for the parts sent in a row. A crash before it re-sends them (at least once, never lost)."""
+    """One write for the parts sent. A crash before it re-sends them (at least once, never lost)."""
     if not sent:
         return
     now = datetime.now(timezone.utc)
@@ -122,7 +155,7 @@ def _mark_sent(sent: list[dict]) -> None:
                                       for part in sent])
 
 
-def _after_failure(event_key: str, row: Delivery, rest: list[Delivery], result: SendResult) -> None:
+def _after_failure(event_key: str, row: Part, rest: list[Part], result: SendResult) -> None:
     config = current_app.config
     detail = result.detail or result.reason
     if result.outcome == TRANSIENT and row.attempts < config["DELIVERY_MAX_ATTEMPTS"]:
@@ -147,14 +180,14 @@ def backoff(attempts: int) -> float:
     return (ceiling / 2 + random.uniform(0, ceiling / 2)) / 1000
 
 
-def _send(account: Account, row: Delivery) -> SendResult:
+def _send(account: Account, row: Part) -> SendResult:
     row.attempts += 1  # stored with the outcome: one write per send
     if account.platform == FACEBOOK:
         return facebook_send.send(account.access_token or "", row.user_id, row.body)
     return _send_zalo(account, row)
 
 
-def _send_zalo(account: Account, row: Delivery) -> SendResult:
+def _send_zalo(account: Account, row: Part) -> SendResult:
     try:
         token = zalo_tokens.access_token(account.id)
         result = zalo_send.send(token, row.user_id, row.body)
@@ -196,7 +229,7 @@ def _update(delivery_id: int, **values) -> None:
                    .values(**values, updated_at=datetime.now(timezone.utc)))
 
 
-def _give_up(rows: list[Delivery], reason: str, code: str | None, detail: str | None, status: str = "failed") -> None:
+def _give_up(rows: list[Part], reason: str, code: str | None, detail: str | None, status: str = "failed") -> None:
     now = datetime.now(timezone.utc)
     with session_scope() as db:
         for row in rows:
@@ -206,7 +239,7 @@ def _give_up(rows: list[Delivery], reason: str, code: str | None, detail: str | 
             _keep_dead_letter(db, row, reason, code, (detail or "")[:500], now)
 
 
-def _keep_dead_letter(db: Session, row: Delivery, reason: str, code: str | None, detail: str, now: datetime) -> None:
+def _keep_dead_letter(db: Session, row: Part, reason: str, code: str | None, detail: str, now: datetime) -> None:
     """One dead letter per part: a part staff sent again that fails again reopens its letter."""
     letter = db.scalar(select(DeadLetter).where(DeadLetter.delivery_id == row.id))
     if letter is None:

@@ -67,8 +67,8 @@ def _render_reply(reply: Reply, lang: str) -> list[dict]:
 
 def _post(token: str, body: dict) -> requests.Response:
     config = current_app.config
-    return session.post(f"{config['FACEBOOK_GRAPH_URL']}/me/messages", json=body,
-                        headers={"Authorization": f"Bearer {token}"}, timeout=config["SEND_TIMEOUT"])
+    return session.post_json(f"{config['FACEBOOK_GRAPH_URL']}/me/messages", body,
+                             headers={"Authorization": f"Bearer {token}"}, timeout=config["SEND_TIMEOUT"])
 
 
 def send(token: str, psid: str, message: dict) -> SendResult:
@@ -83,8 +83,8 @@ def send(token: str, psid: str, message: dict) -> SendResult:
 def typing_on(graph_url: str, timeout: float, token: str, psid: str) -> None:
     """Best effort "typing…" bubble (a separate request: sender_action cannot ride with a message)."""
     try:
-        session.post(f"{graph_url}/me/messages", json={"recipient": {"id": psid}, "sender_action": "typing_on"},
-                     headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
+        session.post_json(f"{graph_url}/me/messages", {"recipient": {"id": psid}, "sender_action": "typing_on"},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=timeout)
     except requests.RequestException as error:
         log.info("typing indicator not shown: %s", type(error).__name__)
 

@@ -5,7 +5,7 @@ appends each new event to the list of its shard (shard = hash of the resident, w
 resident's messages in order) and enqueues a drain job only when that shard has none pending
 (a flag set with SET NX). The drain job moves events one batch at a time into the shard's
 "processing" list (at least once: a crashed drainer's events are found there by the next one),
-acknowledges each after handling it, and clears its flag only when the list is empty (checked
+acknowledges them once answered, and clears its flag only when the list is empty (checked
 atomically, so an event pushed meanwhile is never left without a drainer).
 
 Redis backs it in production (one Lua call per webhook POST: de-duplicate + push + flag); the
@@ -32,11 +32,13 @@ class Inbox(Protocol):
     def admit(self, items: list[tuple[str, int, str]], dedup_ttl: float) -> tuple[list[bool], list[int]]:
         """(dedup key, shard, payload) → whether each was new (and queued), shards needing a drain job."""
     def take(self, shard: int, limit: int) -> list[str]: ...
-    def ack(self, shard: int) -> None: ...
+    def ack(self, shard: int, count: int = 1) -> None:
+        """The first `count` events taken are answered: drop them from the processing list."""
     def release(self, shard: int) -> bool:
         """Clear the shard's flag if nothing is waiting; False means more events came (keep draining)."""
     def abandon(self, shard: int) -> None:
-        """Clear the flag after a failed drain-job enqueue so the next event tries again."""
+        """Clear the flag after a failed drain-job enqueue or a drain that gave up, so the next
+        event or sweep starts a drainer again."""
     def claim_orphans(self) -> list[int]:
         """Shards holding events with no drainer (one died and its flag lapsed): flag them, return them."""
 
@@ -73,9 +75,11 @@ class MemoryInbox:
                 processing.append(pending.popleft())
             return list(processing)
 
-    def ack(self, shard):
+    def ack(self, shard, count=1):
         with self._lock:
-            self._processing[shard].popleft()
+            processing = self._processing[shard]
+            for _ in range(min(count, len(processing))):
+                processing.popleft()
 
     def release(self, shard):
         with self._lock:
@@ -173,10 +177,10 @@ class RedisInbox:
         self.redis.pexpire(flag, FLAG_TTL * 1000)
         return list(self._take(keys=[pending, processing], args=[limit]))
 
-    def ack(self, shard):
+    def ack(self, shard, count=1):
         _pending, processing, flag = self._keys(shard)
         pipe = self.redis.pipeline(transaction=False)
-        pipe.lpop(processing)
+        pipe.ltrim(processing, count, -1)
         pipe.pexpire(flag, FLAG_TTL * 1000)
         pipe.execute()
 

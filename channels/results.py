@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import requests
@@ -27,8 +28,12 @@ class SendResult:
 
 
 class PlatformSession(requests.Session):
-    """requests derives proxies and the CA bundle from os.environ on every call, a quarter of a
-    send's CPU; the platform hosts are few and the environment does not change, so once per host."""
+    """A requests session for the platforms' JSON APIs, at a fraction of Session.request's cost.
+
+    Session.request merges cookies, netrc credentials, hooks and the proxy/CA environment on every
+    call: close to half of a send's CPU. The platform APIs use no cookies and no netrc, and the
+    environment does not change while the process runs, so `post_json` reads the environment once
+    per host and hands a prepared request straight to the mounted transport adapter."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,8 +48,29 @@ class PlatformSession(requests.Session):
             settings = self._environment[host] = super().merge_environment_settings(url, {}, None, None, None)
         return dict(settings, proxies=dict(settings["proxies"]))
 
+    def post_json(self, url: str, payload: dict, headers: dict[str, str], timeout: float) -> requests.Response:
+        """POST `payload` as JSON; raises requests' own exceptions (Timeout, ConnectionError) like `post`."""
+        request = requests.PreparedRequest()
+        request.prepare_method("POST")
+        request.url = _checked_url(url)
+        request.prepare_headers({**self.headers, **headers})
+        request.prepare_body(None, None, json=payload)
+        settings = self.merge_environment_settings(url, {}, None, None, None)
+        response = self.get_adapter(url).send(request, stream=False, timeout=timeout, verify=settings["verify"],
+                                              cert=settings["cert"], proxies=settings["proxies"])
+        response.content  # read it all now: the connection goes back to the pool, as Session.send does
+        return response
 
-def make_session(pool: int = 32) -> requests.Session:
+
+@lru_cache(maxsize=64)
+def _checked_url(url: str) -> str:
+    """requests' URL parsing, IDNA and quoting, once per URL: the platform endpoints are a handful."""
+    request = requests.PreparedRequest()
+    request.prepare_url(url, None)
+    return request.url
+
+
+def make_session(pool: int = 32) -> PlatformSession:
     """One keep-alive session per platform, shared by the threads of a process."""
     session = PlatformSession()
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=pool, max_retries=0)

@@ -1,5 +1,5 @@
-"""Worker jobs: drain a shard of the inbox (answer its events in order), answer one platform event,
-and resume a delivery after a transient failure.
+"""Worker jobs: drain a shard of the inbox (answer its events in order, a batch at a time), and
+resume a delivery after a transient failure.
 
 They run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
 """
@@ -7,22 +7,25 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from bot import payloads
-from bot.engine import handle_turn
-from bot.messages import Incoming, Reply
+from bot.engine import answer_turn
+from bot.messages import Incoming
+from bot.records import TurnRecords, write_records
 from channels import delivery, facebook_send, zalo_send
 from channels.accounts import Account, cached_account
 from channels.events import Event
 from channels.inbox import inbox
 from channels.models import FACEBOOK, DeadLetter
+from channels.timers import Later, timers
 from infra.db import get_session, pinned_connection, session_scope
-from infra.models import Subscriber
+from infra.models import Commune, Subscriber
 from knowledge.store import knowledge_base
 
 log = logging.getLogger(__name__)
@@ -30,56 +33,131 @@ log = logging.getLogger(__name__)
 RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
 
 
-DRAIN_BATCH = 50  # events moved to the processing list at a time
+DRAIN_BATCH = 50  # events answered together: their records and deliveries are written in one transaction
 
 
 def drain_shard(shard: int) -> None:
     """Answer the shard's events in arrival order until its list stays empty."""
     box = inbox()
-    with pinned_connection():
-        while True:
-            batch = box.take(shard, DRAIN_BATCH)
-            if not batch:
-                if box.release(shard):
-                    break
-                continue
-            for raw in batch:
-                _process_safely(raw)
-                box.ack(shard)
+    try:
+        with pinned_connection():
+            _drain(box, shard)
+    except Exception:  # the database away: the events stay in the shard for the next sweep or event
+        box.abandon(shard)
+        raise
     sweep_orphaned_shards()
 
 
+def _drain(box, shard: int) -> None:
+    while True:
+        batch = box.take(shard, DRAIN_BATCH)
+        if not batch:
+            if box.release(shard):
+                return
+            continue
+        answer_batch(batch)
+        box.ack(shard, len(batch))
+
+
 def sweep_orphaned_shards() -> list[int]:
-    """Start a drainer for every shard whose drainer died (its flag lapsed with events left):
-    called after each drain, so a crash is recovered by the next traffic on any shard."""
+    """Start a drainer for every shard whose drainer died (its flag lapsed with events left) or
+    gave up: run after each drain and every INBOX_SWEEP_SECONDS by the workers."""
     claimed = inbox().claim_orphans()
     for shard in claimed:
         current_app.extensions["jobs"].enqueue(drain_shard, shard)
     return claimed
 
 
-def _process_safely(raw: str) -> None:
+@dataclass
+class _Answered:
+    raw: str
+    answer: delivery.Answer
+    records: TurnRecords
+    typing: Later | None = None
+
+
+def answer_batch(raws: list[str]) -> None:
+    """Answer events in order, each turn on its own, then write all their records and reply parts
+    in one transaction and send the replies: a few statements per batch instead of per event."""
+    communes = _reconnecting(_communes_of, raws)
+    answered = [item for item in (_answer_safely(raw, communes) for raw in raws) if item is not None]
+    prepared = _record_safely(answered)
+    typing = {item.answer.event_key: item.typing for item in answered if item.typing is not None}
+    delivery.send(prepared, before_each=lambda answer: _stop_typing(typing.get(answer.event_key)))
+
+
+def _stop_typing(later: Later | None) -> None:
+    if later is not None:  # the answer goes out now: no bubble after it
+        later.cancel()
+
+
+def _communes_of(raws: list[str]) -> dict[str, Commune]:
+    """The batch's communes, read once (their facts answer questions about hours and address)."""
+    slugs = set()
+    for raw in raws:
+        data = json.loads(raw)
+        account = cached_account(data.get("platform"), data.get("account"))
+        if account is not None:
+            slugs.add(account.commune_slug)
+    session = get_session()
+    communes = {c.slug: c for c in session.scalars(select(Commune).where(Commune.slug.in_(slugs)))} if slugs else {}
+    session.commit()  # no transaction held open across the turns (expire_on_commit is off: they stay loaded)
+    return communes
+
+
+def _answer_safely(raw: str, communes: dict[str, Commune]) -> _Answered | None:
     """One event's failure (a bug, the database away) must not hold up the residents behind it;
     it is kept as a dead letter, so staff see that a resident went unanswered."""
     try:
-        _process_reconnecting(raw)
+        return _reconnecting(_answer_event, raw, communes)
     except Exception as error:
         log.exception("event %s not answered", _key_of(raw))
         _discard_turn()
         _keep_unanswered(raw, error)
+        return None
 
 
-def _process_reconnecting(raw: str) -> None:
-    """A connection the database dropped (a restart, a failover) fails the first statement of the
-    turn; the job's pinned connection is replaced after the rollback, so the event is answered anew."""
+def _record_safely(answered: list[_Answered]) -> list:
+    """The batch in one transaction; if that fails, each answer in its own, so one bad row costs
+    one resident (a dead letter), not the batch."""
     try:
-        process_event(json.loads(raw))
+        return _reconnecting(_record, answered)
+    except Exception:
+        log.exception("writing a batch of %d answers failed; writing them one by one", len(answered))
+        _discard_turn()
+    prepared = []
+    for item in answered:
+        try:
+            prepared += _reconnecting(_record, [item])
+        except Exception as error:
+            log.exception("event %s not answered", item.answer.event_key)
+            _discard_turn()
+            _keep_unanswered(item.raw, error)
+    return prepared
+
+
+def _record(answered: list[_Answered]) -> list:
+    session = get_session()
+    records = TurnRecords()
+    for item in answered:
+        records.extend(item.records)
+    write_records(session, records)
+    prepared = delivery.record(session, [item.answer for item in answered])
+    session.commit()
+    return prepared
+
+
+def _reconnecting(fn, *args):
+    """A connection the database dropped (a restart, a failover) fails the first statement after it;
+    the job's pinned connection is replaced after the rollback, so the work is done anew once."""
+    try:
+        return fn(*args)
     except DBAPIError as error:
         if not error.connection_invalidated:
             raise
-        log.warning("database connection lost; answering event %s on a new one", _key_of(raw))
+        log.warning("database connection lost; trying %s again on a new one", fn.__name__)
         _discard_turn()
-        process_event(json.loads(raw))
+        return fn(*args)
 
 
 def _discard_turn() -> None:
@@ -116,20 +194,25 @@ def _key_of(raw: str) -> str:
         return "(unreadable)"
 
 
-def process_event(data: dict) -> None:
-    event = Event.from_dict(data)
+def _answer_event(raw: str, communes: dict[str, Commune]) -> _Answered | None:
+    """The engine's answer to one event, rendered for its platform; None when there is none to give."""
+    event = Event.from_dict(json.loads(raw))
     account = cached_account(event.platform, event.account)
     if account is None:
         log.warning("%s event for unknown page/OA %s acknowledged and dropped", event.platform, event.account)
-        return
+        return None
     if event.kind == "unfollow":
         record_unfollow(event, account)
-        return
+        return None
     incoming = to_incoming(event, account)
-    replies, lang = _answer(incoming, account)
-    messages = RENDERERS[event.platform](replies, lang)
-    # one transaction for the turn and the deliveries that answer it
-    delivery.schedule(account, event.key, event.user, messages, db=get_session(), wrote_at=incoming.time)
+    typing = _typing_later(account, incoming.user)
+    answer = answer_turn(incoming, communes.get(account.commune_slug))
+    session = get_session()
+    if session.in_transaction():  # the turn wrote through the session (a form, a handoff): keep it now
+        session.commit()
+    messages = RENDERERS[event.platform](answer.replies, answer.lang)
+    return _Answered(raw, delivery.Answer(account, event.key, event.user, messages, wrote_at=incoming.time),
+                     answer.records, typing)
 
 
 def deliver_job(event_key: str) -> None:
@@ -153,23 +236,17 @@ def referral_payload(ref: str | None) -> str:
     return payloads.START
 
 
-def _answer(incoming: Incoming, account: Account) -> tuple[list[Reply], str]:
-    """The engine's replies and language; on Messenger a "typing…" bubble if they are slow to come."""
+def _typing_later(account: Account, user: str) -> Later | None:
+    """On Messenger, a "typing…" bubble if the answer has not gone out after a while."""
     if account.platform != FACEBOOK or not account.access_token:
-        return handle_turn(incoming, commit=False)
+        return None
     config = current_app.config
-    args = (config["FACEBOOK_GRAPH_URL"], config["SEND_TIMEOUT"], account.access_token, incoming.user)
+    args = (config["FACEBOOK_GRAPH_URL"], config["SEND_TIMEOUT"], account.access_token, user)
     after = config["TYPING_INDICATOR_AFTER_MS"] / 1000
-    if after <= 0:
+    if after <= 0:  # always, and before the answer
         facebook_send.typing_on(*args)
-        return handle_turn(incoming, commit=False)
-    timer = threading.Timer(after, facebook_send.typing_on, args=args)
-    timer.daemon = True
-    timer.start()
-    try:
-        return handle_turn(incoming, commit=False)
-    finally:
-        timer.cancel()
+        return None
+    return timers.call_later(after, facebook_send.typing_on, *args)
 
 
 def record_unfollow(event: Event, account: Account) -> None:

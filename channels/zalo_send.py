@@ -63,8 +63,8 @@ def send(token: str, user_id: str, message: dict) -> SendResult:
     config = current_app.config
     body = {"recipient": {"user_id": user_id}, "message": message}
     try:
-        response = session.post(f"{config['ZALO_OPENAPI_URL']}/v3.0/oa/message/cs", json=body,
-                                headers={"access_token": token}, timeout=config["SEND_TIMEOUT"])
+        response = session.post_json(f"{config['ZALO_OPENAPI_URL']}/v3.0/oa/message/cs", body,
+                                     headers={"access_token": token}, timeout=config["SEND_TIMEOUT"])
     except requests.RequestException as error:
         return network_failure(error)
     return classify(response)

@@ -12,11 +12,15 @@ import threading
 import time
 from typing import Any, Callable, Protocol
 
+from rq import SimpleWorker
+
 log = logging.getLogger(__name__)
 
 
 class JobQueue(Protocol):
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None: ...
+    def every(self, seconds: float, func: Callable[[], Any]) -> None:
+        """Run `func` in the workers every `seconds`, whether or not jobs come (upkeep)."""
 
 
 class InlineQueue:
@@ -27,13 +31,16 @@ class InlineQueue:
             time.sleep(min(delay, 5))
         func(*args)
 
+    def every(self, seconds: float, func: Callable[[], Any]) -> None:
+        pass  # no worker here: tests and CLI commands call upkeep themselves
+
 
 class ThreadQueue:
     """One daemon thread executing jobs in order of due time, inside an app context."""
 
     def __init__(self, app) -> None:
         self.app = app
-        self._heap: list[tuple[float, int, Callable, tuple]] = []
+        self._heap: list[tuple[float, int, Callable, tuple, bool]] = []  # (due, order, job, args, upkeep)
         self._seq = itertools.count()
         self._cond = threading.Condition()
         self._busy = 0
@@ -41,9 +48,27 @@ class ThreadQueue:
         self._thread.start()
 
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
+        self._push(func, args, delay, upkeep=False)
+
+    def every(self, seconds: float, func: Callable[[], Any]) -> None:
+        def again() -> None:
+            try:
+                func()
+            finally:
+                self._push(again, (), seconds, upkeep=True)
+
+        again.__name__ = getattr(func, "__name__", "periodic")
+        self._push(again, (), seconds, upkeep=True)
+
+    def _push(self, func: Callable[..., Any], args: tuple, delay: float, upkeep: bool) -> None:
         with self._cond:
-            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), func, args))
+            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._seq), func, args, upkeep))
             self._cond.notify()
+
+    def pending(self) -> int:
+        """Jobs queued, scheduled or running, periodic upkeep not counted."""
+        with self._cond:
+            return self._busy + sum(1 for entry in self._heap if not entry[4])
 
     def wait_idle(self, timeout: float = 10) -> bool:
         """Block until no job is due or running (tests and graceful shutdown)."""
@@ -60,7 +85,7 @@ class ThreadQueue:
         with self._cond:
             while True:
                 if self._heap and self._heap[0][0] <= time.monotonic():
-                    _, _, func, args = heapq.heappop(self._heap)
+                    _, _, func, args, _upkeep = heapq.heappop(self._heap)
                     self._busy += 1
                     return func, args
                 wait = self._heap[0][0] - time.monotonic() if self._heap else None
@@ -88,6 +113,7 @@ class RQQueue:
         from rq import Queue
 
         self.queue = Queue(name, connection=redis.Redis.from_url(redis_url))
+        self.periodic: list[tuple[float, Callable[[], Any]]] = []  # run by each AppWorker process
 
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
         from datetime import timedelta
@@ -100,18 +126,53 @@ class RQQueue:
             self.queue.enqueue(run_in_app, func, *args, result_ttl=0)
 
 
+    def every(self, seconds: float, func: Callable[[], Any]) -> None:
+        self.periodic.append((seconds, func))
+
+
 _worker_app = None
 
 
-def run_in_app(func: Callable[..., Any], *args: Any) -> Any:
-    """RQ entry point: one app per worker process, reused across jobs."""
+def worker_app():
+    """The app of this worker process, built on first use and reused across jobs."""
     global _worker_app
     if _worker_app is None:
         from app import create_app
 
         _worker_app = create_app()
-    with _worker_app.app_context():
+    return _worker_app
+
+
+def run_in_app(func: Callable[..., Any], *args: Any) -> Any:
+    """RQ entry point: the job runs in the worker app's context."""
+    with worker_app().app_context():
         return func(*args)
+
+
+class AppWorker(SimpleWorker):
+    """`rq worker -w infra.jobs.AppWorker`: no fork per job; the app (and the matcher's index) is
+    built before the first job, so no resident waits for it; the app's periodic upkeep runs on a
+    thread of each worker, so it happens with no traffic at all."""
+
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        app = worker_app()
+        with app.app_context():
+            from knowledge.store import knowledge_base
+
+            knowledge_base().snapshot()
+        for seconds, func in getattr(app.extensions["jobs"], "periodic", []):
+            threading.Thread(target=_repeat, args=(app, seconds, func), name="upkeep", daemon=True).start()
+        return super().work(*args, **kwargs)
+
+
+def _repeat(app, seconds: float, func: Callable[[], Any]) -> None:
+    while True:
+        time.sleep(seconds)
+        try:
+            with app.app_context():
+                func()
+        except Exception:  # Redis or the database away: try again next time
+            log.exception("periodic %s failed", getattr(func, "__name__", func))
 
 
 def make_queue(app) -> JobQueue:

@@ -33,6 +33,7 @@ DEFAULTS: dict[str, object] = {
     "DELIVERY_RETRY_MAX_MS": 5 * 60 * 1000,
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
+    "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
 }
 
 ENV_KEYS = (
@@ -43,6 +44,7 @@ ENV_KEYS = (
     "FLOW_TTL", "PREFILL_TTL", "PUBLIC_BASE_URL",
     "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
     "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
+    "INBOX_SWEEP_SECONDS",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,24 +95,35 @@ def import_from_files() -> dict[str, int]:
 
 def bump_version() -> None:
     current_app.extensions["store"].incr(VERSION_KEY)
+    knowledge_base().recheck()  # this process sees its own edit at once
 
 
 class KnowledgeBase:
     """Per-process cache of the current snapshot."""
 
+    CHECK_SECONDS = 1.0  # other processes see a staff edit within this time
+
     def __init__(self) -> None:
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._checked_until = 0.0
 
     def snapshot(self) -> Snapshot:
-        version = current_app.extensions["store"].get(VERSION_KEY) or "0"
         snap = self._snapshot
-        if snap is not None and snap.version == version:
+        # every turn asks for the snapshot: reading the version key each time was a store round trip per message
+        if snap is not None and time.monotonic() < self._checked_until:
             return snap
-        with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                self._snapshot = self._build(version)
-            return self._snapshot
+        version = current_app.extensions["store"].get(VERSION_KEY) or "0"
+        if snap is None or snap.version != version:
+            with self._lock:
+                if self._snapshot is None or self._snapshot.version != version:
+                    self._snapshot = self._build(version)
+                snap = self._snapshot
+        self._checked_until = time.monotonic() + self.CHECK_SECONDS
+        return snap
+
+    def recheck(self) -> None:
+        self._checked_until = 0.0
 
     @staticmethod
     def _build(version: str) -> Snapshot:

@@ -145,9 +145,8 @@ class LiveApp:
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline:
                 assert jobs.wait_idle(timeout)
-                with jobs._cond:
-                    if not jobs._heap and not jobs._busy:
-                        return
+                if not jobs.pending():
+                    return
                 time.sleep(0.02)
             raise AssertionError("jobs still pending")
         drain_rq(jobs.queue, timeout)
