@@ -59,6 +59,17 @@ def is_super() -> bool:
     return current_user.is_authenticated and current_user.role == "super"
 
 
+def super_page(view: Callable) -> Callable:
+    """Log-in required, and a super admin: for pages that belong to no commune (else 403)."""
+    @wraps(view)
+    @login_required
+    def wrapper(**kwargs):
+        if not is_super():
+            abort(403)
+        return view(**kwargs)
+    return wrapper
+
+
 def entry_owner(entry: Entry) -> int | None:
     return (entry.content or {}).get(OWNER)
 
@@ -104,11 +115,12 @@ def load_revision(commune: Commune, revision_id: int) -> EntryRevision:
     return revision
 
 
-def load_dead_letter(commune: Commune, letter_id: int) -> DeadLetter:
-    """A dead letter of this commune (admin.undelivered: none without the channels package)."""
+def load_dead_letter(commune: Commune | None, letter_id: int) -> DeadLetter:
+    """A dead letter of this commune, or with None one of no commune (a `super_page`'s); admin.undelivered
+    has none without the channels package."""
     from admin.undelivered import DeadLetter
 
     letter = get_session().get(DeadLetter, letter_id) if DeadLetter is not None else None
-    if letter is None or letter.commune_id != commune.id:
+    if letter is None or letter.commune_id != (commune.id if commune is not None else None):
         abort(404)
     return letter

@@ -30,10 +30,13 @@ def taken_by(channel: str, commune_slug: str, user: str) -> str | None:
     return current_app.extensions["store"].get(_key(channel, commune_slug, user))
 
 
-def staff_has_conversation(incoming: Incoming) -> bool:
-    """Engine hook: True (and the message kept for staff) when staff have this resident's conversation."""
-    if taken_by(incoming.channel, incoming.commune, incoming.user) is None:
-        return False
+def takeover_key(incoming: Incoming) -> str:
+    """The store key that says staff have this resident's conversation (the engine reads it with the state)."""
+    return _key(incoming.channel, incoming.commune, incoming.user)
+
+
+def keep_for_staff(incoming: Incoming) -> None:
+    """Staff have the conversation: the message is kept for them, and the bot stays silent."""
     commune = find_commune(incoming.commune)
     # Written to staff, not to the bot: kept as typed so staff can read numbers the resident gives them.
     record_inbound(incoming, commune, mask=False)
@@ -41,4 +44,3 @@ def staff_has_conversation(incoming: Incoming) -> bool:
     touch_subscriber(incoming, commune, subscriber.language if subscriber else current_app.config["DEFAULT_LANGUAGE"])
     log_message(incoming, commune, {"decision": "staff"})
     get_session().commit()
-    return True

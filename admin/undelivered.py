@@ -1,8 +1,9 @@
 """Replies that did not reach a resident (the channels package's dead letters), as staff read them.
 
 Every failed or skipped platform reply, and every resident message the bot could not process,
-ends in `channel_dead_letters`; this module lists a commune's, words each reason in plain
-language, pulls out the text that was not delivered, and marks them handled.
+ends in `channel_dead_letters`; this module lists a commune's (or, for super admins, those of no
+commune), words each reason in plain language, pulls out the text that was not delivered, and marks
+them handled, noting by whom.
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ class LetterRow:
     attempts: int
     handoff_id: int | None  # the resident's conversation in the handover inbox, if there is one
     resolved_at: datetime | None
+    resolved_by: str | None  # staff username; None for letters handled before it was recorded
     can_send_again: bool  # a reply part (not a message the bot failed on) still waiting
 
 
@@ -103,23 +105,31 @@ def local_time(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL)
 
 
-def unresolved_count(commune: Commune) -> int:
+def _of(commune: Commune | None):
+    """The letters of `commune`; None: those of no commune (their Page or OA was not found, or the
+    event could not be read), which only super admins see."""
+    return DeadLetter.commune_id.is_(None) if commune is None else DeadLetter.commune_id == commune.id
+
+
+def unresolved_count(commune: Commune | None) -> int:
     if not available():
         return 0
     return get_session().scalar(select(func.count()).select_from(DeadLetter).where(
-        DeadLetter.commune_id == commune.id, DeadLetter.resolved_at.is_(None))) or 0
+        _of(commune), DeadLetter.resolved_at.is_(None))) or 0
 
 
-def letters(commune: Commune, handled: bool = False) -> tuple[list[LetterRow], int]:
-    """The commune's unresolved (or, with `handled`, resolved) dead letters, newest first, and their total."""
+def letters(commune: Commune | None, handled: bool = False) -> tuple[list[LetterRow], int]:
+    """The commune's (None: no commune's) unresolved, or with `handled` resolved, dead letters,
+    newest first, and their total."""
     if not available():
         return [], 0
     state = DeadLetter.resolved_at.is_not(None) if handled else DeadLetter.resolved_at.is_(None)
-    where = (DeadLetter.commune_id == commune.id, state)
+    where = (_of(commune), state)
     total = get_session().scalar(select(func.count()).select_from(DeadLetter).where(*where)) or 0
     found = list(get_session().scalars(select(DeadLetter).where(*where)
                                        .order_by(DeadLetter.created_at.desc(), DeadLetter.id.desc()).limit(MAX_ROWS)))
-    conversations = _conversations(commune, {letter.user_id for letter in found})
+    # without a commune there is no handover inbox to link to
+    conversations = _conversations(commune, {letter.user_id for letter in found}) if commune else {}
     return [_row(letter, conversations.get((letter.platform, letter.user_id))) for letter in found], total
 
 
@@ -129,6 +139,7 @@ def _row(letter: DeadLetter, handoff_id: int | None) -> LetterRow:
                      detail=letter.detail or None, text=undelivered_text(letter.reason, letter.body)[:TEXT_PREVIEW],
                      attempts=letter.attempts or 0, handoff_id=handoff_id,
                      resolved_at=local_time(letter.resolved_at) if letter.resolved_at else None,
+                     resolved_by=letter.resolved_by,
                      can_send_again=letter.delivery_id is not None and letter.resolved_at is None)
 
 
@@ -143,19 +154,21 @@ def _conversations(commune: Commune, users: set[str]) -> dict[tuple[str, str], i
     return {(channel, user): handoff_id for channel, user, handoff_id in rows}
 
 
-def send_again(letter: DeadLetter) -> bool:
-    """Hand the reply back to the delivery path (channels.delivery.resend); False if there is none to send."""
+def send_again(letter: DeadLetter, by: str) -> bool:
+    """Hand the reply back to the delivery path (channels.delivery.resend), closing the letter as `by`'s;
+    False if there is none to send."""
     if letter.delivery_id is None or letter.resolved_at is not None:
         return False
     from channels.delivery import resend
 
     get_session().commit()  # resend works in its own session: end this one's read transaction first
-    return resend(letter.delivery_id)
+    return resend(letter.delivery_id, by=by)
 
 
-def mark_handled(letter: DeadLetter) -> None:
-    if letter.resolved_at is None:  # a second click keeps the first time
-        letter.resolved_at = datetime.now(timezone.utc)
+def mark_handled(letter: DeadLetter, by: str) -> None:
+    """Close the letter as handled by the staff member `by` (a username)."""
+    if letter.resolved_at is None:  # a second click keeps the first time and who
+        letter.resolved_at, letter.resolved_by = datetime.now(timezone.utc), by
     get_session().commit()
 
 

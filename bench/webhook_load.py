@@ -6,9 +6,13 @@
 Phases (a separate load-generator process sends signed Messenger and Zalo events, open loop):
   1. ingest   - no workers running: acknowledgement latency at rising rates, single-event POSTs
                 and Messenger batches of 10 events per POST;
-  2. answer   - RQ workers on: events answered per second end to end, counted at the fake server;
+  2. answer   - RQ workers on (infra.jobs.AppWorker, warmed up before the clock starts): events
+                answered per second end to end, from the first event offered to the last platform
+                message accepted by the fake server;
   3. reliable - 10 % duplicate deliveries and a fake server failing 30 % of sends: every event must
-                be answered exactly once (counted per resident at the fake server).
+                be answered exactly once (checked per resident at the fake server and in the database).
+Each resident sends one of the messages of bench/resident_messages.txt (greetings, procedure questions,
+office facts, English, out of scope), so answers vary in size as real traffic does.
 Everything it starts is stopped at the end; results are printed and written to bench/results/.
 """
 from __future__ import annotations

@@ -10,14 +10,14 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 
-from admin.takeover import staff_has_conversation
+from admin.takeover import keep_for_staff, takeover_key
 from admin.transcript import turn_lines
 from bot.context import Turn
 from bot.handlers import HANDLERS
 from bot.messages import Incoming, Reply
 from bot.records import TurnRecords, subscriber_row, write_records
 from bot.residents import find_commune, find_subscriber, message_row
-from bot.state import load_state, save_state
+from bot.state import parse_state, save_state, state_key
 from i18n import DEFAULT_LANGUAGE, detect_language
 from infra.db import get_session
 from infra.models import Commune
@@ -57,11 +57,14 @@ def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
     batch of turns at once). `commune` saves the lookup when the caller has it already."""
     config = current_app.config
     incoming = _cleaned(incoming, config["MAX_MESSAGE_CHARS"])
-    if staff_has_conversation(incoming):  # a staff member answers this resident: the bot stays silent
-        return Answer([], config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE), TurnRecords())
     store = current_app.extensions["store"]
+    # one store round trip for both: is a staff member answering this resident, and where the talk stands
+    staff, saved = store.get_many([takeover_key(incoming), state_key(incoming)])
+    if staff is not None:  # the bot stays silent
+        keep_for_staff(incoming)
+        return Answer([], config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE), TurnRecords())
     commune = commune or find_commune(incoming.commune)
-    state = load_state(store, incoming)
+    state = parse_state(saved)
     turn = Turn(incoming=incoming, lang=_language(incoming, state, commune), state=state,
                 kb=knowledge_base().snapshot(), commune=commune)
     if incoming.kind == "text" and incoming.text:

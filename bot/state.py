@@ -11,8 +11,8 @@ def state_key(incoming: Incoming) -> str:
     return f"conv:{incoming.channel}:{incoming.commune}:{incoming.user}"
 
 
-def load_state(store: Store, incoming: Incoming) -> dict:
-    raw = store.get(state_key(incoming))
+def parse_state(raw: str | None) -> dict:
+    """The stored JSON as a dict; anything else (expired, corrupt) is a fresh start."""
     if not raw:
         return {}
     try:

@@ -247,15 +247,16 @@ def _keep_dead_letter(db: Session, row: Part, reason: str, code: str | None, det
                           reason=reason, error_code=code, detail=detail, body=row.body, attempts=row.attempts))
         return
     letter.reason, letter.error_code, letter.detail, letter.attempts = reason, code, detail, row.attempts
-    letter.created_at, letter.resolved_at = now, None
+    letter.created_at, letter.resolved_at, letter.resolved_by = now, None, None
 
 
-def resend(delivery_id: int) -> bool:
+def resend(delivery_id: int, by: str | None = None) -> bool:
     """Staff try a reply that did not get through once more (a token replaced, the resident wrote again).
 
     The part and the unsent parts after it go back to pending with fresh attempts, their dead letters
-    are closed, and a job sends them through the usual path (window check, retries, dead letter again
-    on failure). False when the part is not failed or skipped (sent meanwhile, or unknown)."""
+    are closed (by `by`, the staff username), and a job sends them through the usual path (window check,
+    retries, dead letter again on failure). False when the part is not failed or skipped (sent meanwhile,
+    or unknown)."""
     now = datetime.now(timezone.utc)
     with session_scope() as db:
         part = db.get(Delivery, delivery_id)
@@ -267,7 +268,7 @@ def resend(delivery_id: int) -> bool:
         db.execute(update(Delivery).where(Delivery.id.in_(ids)).values(
             status="pending", attempts=0, error_code=None, error_message=None, updated_at=now))
         db.execute(update(DeadLetter).where(DeadLetter.delivery_id.in_(ids), DeadLetter.resolved_at.is_(None))
-                   .values(resolved_at=now))
+                   .values(resolved_at=now, resolved_by=by))
         event_key = part.event_key
     from channels.worker import deliver_job
 

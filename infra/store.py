@@ -12,6 +12,8 @@ from typing import Protocol
 
 class Store(Protocol):
     def get(self, key: str) -> str | None: ...
+    def get_many(self, keys: list[str]) -> list[str | None]:
+        """The values of several keys in one round trip, in order (None where absent)."""
     def set(self, key: str, value: str, ttl: float | None = None) -> None: ...
     def set_if_absent(self, key: str, value: str, ttl: float | None = None) -> bool: ...
     def incr(self, key: str, ttl: float | None = None) -> int: ...
@@ -41,6 +43,10 @@ class MemoryStore:
         with self._lock:
             item = self._live(key)
             return None if item is None else item[0]
+
+    def get_many(self, keys: list[str]) -> list[str | None]:
+        with self._lock:
+            return [None if (item := self._live(key)) is None else item[0] for key in keys]
 
     def set(self, key: str, value: str, ttl: float | None = None) -> None:
         with self._lock:
@@ -94,6 +100,9 @@ class RedisStore:
 
     def get(self, key: str) -> str | None:
         return self.redis.get(self._k(key))
+
+    def get_many(self, keys: list[str]) -> list[str | None]:
+        return self.redis.mget([self._k(key) for key in keys])
 
     def set(self, key: str, value: str, ttl: float | None = None) -> None:
         self.redis.set(self._k(key), str(value), px=self._ms(ttl))

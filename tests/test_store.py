@@ -182,3 +182,10 @@ def test_app_store_matches_backend(app, backend):
     assert isinstance(store, RedisStore if backend == "services" else MemoryStore)
     store.set("k", "v", ttl=60)
     assert store.get("k") == "v"
+
+
+def test_get_many_reads_several_keys_in_order_and_skips_expired_ones(store):
+    store.set("a", "1")
+    store.set("short", "x", ttl=0.05)
+    time.sleep(0.1)
+    assert store.get_many(["a", "missing", "short"]) == ["1", None, None]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from admin import editing
 from admin.access import (commune_page, entry_owner, is_super, load_entry, load_message, load_revision,

@@ -1,11 +1,13 @@
-"""The start page: the communes this staff member manages."""
+"""The start page: the communes this staff member manages, and for super admins the undelivered
+messages that belong to no commune."""
 from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from admin.access import communes_of
+from admin.access import communes_of, is_super
 from admin.blueprint import bp
+from admin.undelivered import unresolved_count
 from infra.db import get_session
 
 
@@ -13,6 +15,8 @@ from infra.db import get_session
 @login_required
 def home():
     communes = list(get_session().scalars(communes_of(current_user)))
-    if len(communes) == 1:
+    unassigned = unresolved_count(None) if is_super() else 0
+    # straight to the only commune, unless letters of no commune wait: only this page shows them
+    if len(communes) == 1 and not unassigned:
         return redirect(url_for("admin.faq_list", slug=communes[0].slug))
-    return render_template("admin/home.html", communes=communes)
+    return render_template("admin/home.html", communes=communes, unassigned=unassigned, show_unassigned=is_super())

@@ -9,7 +9,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select
 
-from admin_helpers import chat, post
+from admin.auth import hash_password
+from admin.models import StaffUser
+from admin_helpers import PASSWORD, chat, login, post
 from channels.models import FACEBOOK, DeadLetter
 from channels.tenancy import Credentials, set_account
 from infra.db import get_session, session_scope
@@ -22,7 +24,7 @@ PAGE, TOKEN = "106000000000001", "EAAG-token-a"
 PAGE_PATH = "/admin/c/demo/undelivered"
 
 
-def add_letter(app, commune_id: int, reason: str = "outside_window", text: str = "Hồ sơ của anh đã xong.",
+def add_letter(app, commune_id: int | None, reason: str = "outside_window", text: str = "Hồ sơ của anh đã xong.",
                user: str = "psid-1234567890123", minutes_ago: int = 0, **fields) -> int:
     """A dead letter as channels.delivery writes it: the rendered Messenger message in `body`."""
     with app.app_context(), session_scope() as db:
@@ -38,6 +40,11 @@ def add_letter(app, commune_id: int, reason: str = "outside_window", text: str =
 def resolved_at(app, letter_id: int):
     with app.app_context():
         return get_session().get(DeadLetter, letter_id).resolved_at
+
+
+def resolved_by(app, letter_id: int):
+    with app.app_context():
+        return get_session().get(DeadLetter, letter_id).resolved_by
 
 
 def test_lists_the_communes_own_letters_newest_first(app, world, staff_a):
@@ -112,10 +119,25 @@ def test_handled_letters_leave_the_list_and_the_count(app, world, staff_a):
     page = staff_a.get(PAGE_PATH).get_data(as_text=True)
     assert "Cần xử lý 1" not in page and "Cần xử lý 2" in page and ">1</span>" in page
     handled = staff_a.get(PAGE_PATH + "?handled=1").get_data(as_text=True)
-    assert "Cần xử lý 1" in handled and "Cần xử lý 2" not in handled and "Handled at" in handled
+    assert "Cần xử lý 1" in handled and "Cần xử lý 2" not in handled and "Handled by staff-a at" in handled
     again = resolved_at(app, first)
     post(staff_a, f"{PAGE_PATH}/{first}/handled")
     assert resolved_at(app, first) == again  # a second click keeps the first time
+
+
+def test_marking_handled_records_who_and_the_handled_list_shows_it(app, world, staff_a):
+    letter = add_letter(app, world["a"], text="Đã gọi điện cho anh")
+    old = add_letter(app, world["a"], text="Xử lý trước khi ghi người",  # handled before resolved_by existed
+                     resolved_at=datetime.now(timezone.utc) - timedelta(days=1))
+    post(staff_a, f"{PAGE_PATH}/{letter}/handled")
+    assert resolved_by(app, letter) == "staff-a"
+    assert resolved_by(app, old) is None
+    handled = staff_a.get(PAGE_PATH + "?handled=1").get_data(as_text=True)
+    at = (resolved_at(app, letter).replace(tzinfo=timezone.utc) + timedelta(hours=7)).strftime("%Y-%m-%d %H:%M")
+    assert f"Handled by staff-a at {at}" in handled
+    assert handled.count("Handled at ") == 1  # the old row: the handler is unknown
+    assert post(staff_a, "/admin/language", {"lang": "vi", "next": PAGE_PATH}).status_code == 302
+    assert f"staff-a đã xử lý lúc {at}" in staff_a.get(PAGE_PATH + "?handled=1").get_data(as_text=True)
 
 
 def test_other_communes_letter_cannot_be_marked(app, world, staff_a):
@@ -223,7 +245,7 @@ def test_a_reply_sent_again_after_the_cause_is_fixed_reaches_the_resident(app, w
     response = post(staff_a, f"{PAGE_PATH}/{letter.id}/send-again", token_page=PAGE_PATH)
     assert response.status_code == 302
     assert [c.body["message"]["text"] for c in facebook.sends("facebook")] == ["Mời anh mang CCCD đến xã."]
-    assert resolved_at(app, letter.id) is not None
+    assert resolved_at(app, letter.id) is not None and resolved_by(app, letter.id) == "staff-a"
     page = staff_a.get(PAGE_PATH).get_data(as_text=True)
     assert "Queued to be sent again" in page and "Mời anh mang CCCD" not in page
     assert "Not delivered" not in staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
@@ -237,6 +259,7 @@ def test_a_reply_that_fails_again_reopens_its_letter_once(app, world, staff_a, f
     post(staff_a, f"{PAGE_PATH}/{first.id}/send-again", token_page=PAGE_PATH)
     again = letter_of(app, "psid-still")  # .one(): the same letter, not a second one
     assert again.id == first.id and again.resolved_at is None and again.error_code.startswith("551")
+    assert again.resolved_by is None  # reopened: nobody has handled it now
     assert len(facebook.attempts("facebook")) == 2 and facebook.sends("facebook") == []
     assert "Anh gọi lại cho xã nhé." in staff_a.get(PAGE_PATH).get_data(as_text=True)
 
@@ -250,3 +273,65 @@ def test_an_unanswered_message_or_another_communes_letter_cannot_be_sent_again(a
     assert resolved_at(app, mine) is None
     assert post(staff_a, f"{PAGE_PATH}/{theirs}/send-again", token_page=PAGE_PATH).status_code == 404
     assert staff_a.post(f"{PAGE_PATH}/{mine}/send-again").status_code == 400  # no CSRF token
+
+
+# --------------------------------------------------------------------------- letters of no commune
+
+UNASSIGNED = "/admin/undelivered/unassigned"
+
+
+def unknown_page_event(text: str) -> dict:
+    """An event for a Page no commune has set up: the worker keeps it with commune_id None."""
+    return {"platform": "facebook", "account": "999000000000001", "user": "psid-lost-2024", "kind": "text",
+            "key": "facebook:999:m1", "text": text}
+
+
+def test_super_admin_sees_and_handles_letters_of_no_commune(app, world, root):
+    letter = add_letter(app, None, reason="not_answered", error_code="KeyError", detail="'commune'",
+                        body=unknown_page_event("Xin hỏi giờ làm việc?"), user="psid-lost-2024")
+    add_letter(app, world["a"], text="Thư của xã A")
+    home = root.get("/admin/").get_data(as_text=True)
+    assert "Undelivered with no commune: 1" in home and UNASSIGNED in home
+    page = root.get(UNASSIGNED).get_data(as_text=True)
+    assert "Xin hỏi giờ làm việc?" in page and "internal error" in page and "KeyError" in page
+    assert "psid-lost-…" in page and "facebook" in page and "Thư của xã A" not in page
+    assert "Send again" not in page and "/handover/" not in page  # no commune: nothing to send through
+    response = post(root, f"{UNASSIGNED}/{letter}/handled", token_page=UNASSIGNED)
+    assert response.status_code == 302 and response.headers["Location"].endswith(UNASSIGNED)
+    assert resolved_by(app, letter) == "root"
+    assert "Xin hỏi giờ làm việc?" not in root.get(UNASSIGNED).get_data(as_text=True)
+    handled = root.get(UNASSIGNED + "?handled=1").get_data(as_text=True)
+    assert "Xin hỏi giờ làm việc?" in handled and "Handled by root at" in handled
+    assert "Undelivered with no commune: 0" in root.get("/admin/").get_data(as_text=True)
+
+
+def test_the_no_commune_page_marks_only_letters_of_no_commune(app, world, root):
+    communes = add_letter(app, world["a"])
+    assert post(root, f"{UNASSIGNED}/{communes}/handled", token_page=UNASSIGNED).status_code == 404
+    assert resolved_at(app, communes) is None
+
+
+@pytest.mark.parametrize("username", ["staff-a", "prov-1"])
+def test_only_super_admins_open_the_no_commune_page(app, world, username):
+    letter = add_letter(app, None, reason="not_answered", body=unknown_page_event("Thư không có xã"))
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    assert client.get(UNASSIGNED).status_code == 403
+    assert post(client, f"{UNASSIGNED}/{letter}/handled").status_code == 403
+    assert resolved_at(app, letter) is None
+    assert "no commune" not in client.get("/admin/", follow_redirects=True).get_data(as_text=True)
+    assert app.test_client().get(UNASSIGNED).status_code == 302  # anonymous: to the login page
+
+
+def test_a_single_commune_super_admin_is_not_sent_past_letters_of_no_commune(app):
+    """The start page skips to the only commune, except while letters of no commune wait: it alone shows them."""
+    with app.app_context(), session_scope() as db:
+        db.add(Commune(slug="demo", name="Xã An Bình"))
+        db.add(StaffUser(username="root", password_hash=hash_password(PASSWORD), role="super", language="en",
+                         active=True))
+    client = app.test_client()
+    assert login(client, "root").status_code == 302
+    assert client.get("/admin/").headers["Location"].endswith("/admin/c/demo/faq")
+    add_letter(app, None, reason="not_answered", body=unknown_page_event("Có ai không?"))
+    home = client.get("/admin/")
+    assert home.status_code == 200 and "Undelivered with no commune: 1" in home.get_data(as_text=True)
