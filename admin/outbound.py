@@ -66,7 +66,7 @@ def deliver_staff_reply(account_id: int, line_id: int) -> None:
     commune = get_session().get(Commune, line.commune_id)
     messages = worker.RENDERERS[line.channel]([Reply(line.text)], _language(commune, line.channel, line.user_id))
     get_session().close()  # delivery opens sessions of its own; do not hold a connection meanwhile
-    delivery.schedule(delivery.Answer(account, staff_event_key(line_id), line.user_id, messages))
+    delivery.schedule(delivery.Outgoing(account, staff_event_key(line_id), line.user_id, messages))
 
 
 def staff_event_key(line_id: int) -> str:

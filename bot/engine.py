@@ -1,7 +1,9 @@
 """The conversation engine: one incoming message → the replies, whatever the channel.
 
 It loads the resident's state, matches free text once, lets the first willing handler
-answer, then saves the state and records the turn. It never knows which platform it serves.
+answer, then saves the state; what the turn leaves in the database comes back as rows for the
+caller to write (the web chat at once, the platform worker a batch at a time). It never knows
+which platform it serves.
 """
 from __future__ import annotations
 

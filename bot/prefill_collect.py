@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 
 from bot import flow_session as session
-from bot import payloads
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
 from procedures import answers, communes, prefill, validators
@@ -83,7 +82,7 @@ def _take_value(turn: Turn, state: dict, text: str) -> list[Reply]:
     checked = validators.check(field["kind"], text)
     if not checked.ok:
         return [Reply(turn._(checked.error) + "\n" + turn.localized(field["prompt"]),
-                      quick_replies=_topic_offer(turn) + ask_field(turn, name).quick_replies)]
+                      quick_replies=ask_field(turn, name).quick_replies)]
     value, notes = checked.value, []
     if field["kind"] == "place":
         value, notes = _with_current_commune(turn, value)
@@ -93,14 +92,9 @@ def _take_value(turn: Turn, state: dict, text: str) -> list[Reply]:
     return notes + _ask_next(turn, state)
 
 
-def _topic_offer(turn: Turn) -> list[QuickReply]:
-    """A wrong value that reads like a question: offer its topic (tapping it pauses the flow)
-    rather than switch on a guess; a name can look like a procedure to the matcher."""
-    match = turn.match
-    entry = turn.entry(match.intent) if match is not None and match.decision == "answer" else None
-    if entry is None or entry.kind not in ("procedure", "faq"):
-        return []
-    return [QuickReply(turn._("Ask: {topic}", topic=turn.entry_name(entry))[:20], payloads.ask(entry.id))]
+def accepts(state: dict, text: str) -> bool:
+    """Whether `text` is a valid value for the field being asked."""
+    return validators.check(flows.fields()[state["field"]]["kind"], text).ok
 
 
 def _with_current_commune(turn: Turn, value: str) -> tuple[str, list[Reply]]:

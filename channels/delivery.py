@@ -32,7 +32,7 @@ OPEN = ("pending", "retrying")
 
 
 @dataclass
-class Answer:
+class Outgoing:
     """The platform messages that answer one event (or one staff reply), to record and send."""
     account: Account
     event_key: str
@@ -54,20 +54,21 @@ class Part:
 
 
 @dataclass
-class _Prepared:
-    answer: Answer
+class Prepared:
+    """An answer whose parts are recorded: the parts still to send, and whether the window allows it."""
+    answer: Outgoing
     rows: list[Part]
     closed: str | None  # why the messaging window forbids sending, or None
 
 
-def schedule(answer: Answer) -> None:
+def schedule(answer: Outgoing) -> None:
     """Record one answer's parts in a transaction of their own, then send them."""
     with session_scope() as db:
         prepared = record(db, [answer])
     send(prepared)
 
 
-def record(db: Session, answers: list[Answer]) -> list[_Prepared]:
+def record(db: Session, answers: list[Outgoing]) -> list[Prepared]:
     """Write the parts of many answers in the caller's transaction (the worker: with the turns they
     answer), once even if a job runs twice: an answer already recorded yields its unsent parts."""
     done = set(db.scalars(select(Delivery.event_key).where(
@@ -76,11 +77,11 @@ def record(db: Session, answers: list[Answer]) -> list[_Prepared]:
     prepared = []
     for answer in answers:
         rows = fresh[answer.event_key] if answer.event_key in fresh else _open_rows(db, answer.event_key)
-        prepared.append(_Prepared(answer, rows, _closed(db, answer) if rows else None))
+        prepared.append(Prepared(answer, rows, _closed(db, answer) if rows else None))
     return prepared
 
 
-def _insert_parts(db: Session, answers: list[Answer]) -> dict[str, list[Part]]:
+def _insert_parts(db: Session, answers: list[Outgoing]) -> dict[str, list[Part]]:
     """One INSERT … RETURNING for all the answers' parts (the ORM's unit of work cost more than the rows)."""
     values = [{"event_key": a.event_key, "seq": i, "platform": a.account.platform, "account_id": a.account.id,
                "commune_id": a.account.commune_id, "user_id": a.user, "body": body, "status": "pending",
@@ -91,7 +92,7 @@ def _insert_parts(db: Session, answers: list[Answer]) -> dict[str, list[Part]]:
                           for body in a.messages] for a in answers}
 
 
-def send(prepared: list[_Prepared], before_each: Callable[[Answer], None] | None = None) -> None:
+def send(prepared: list[Prepared], before_each: Callable[[Outgoing], None] | None = None) -> None:
     """Send each answer's parts in order, then mark all that went out in one write."""
     sent: list[dict] = []
     for item in prepared:
@@ -101,7 +102,7 @@ def send(prepared: list[_Prepared], before_each: Callable[[Answer], None] | None
     _mark_sent(sent)
 
 
-def _closed(db: Session, answer: Answer) -> str | None:
+def _closed(db: Session, answer: Outgoing) -> str | None:
     if answer.wrote_at is None:
         return window_closed(db, answer.account, answer.user)
     # the query only when the event looks old: a later message may have reopened the window

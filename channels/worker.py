@@ -71,7 +71,7 @@ def sweep_orphaned_shards() -> list[int]:
 @dataclass
 class _Answered:
     raw: str
-    answer: delivery.Answer
+    answer: delivery.Outgoing
     records: TurnRecords
     typing: Later | None = None
 
@@ -83,7 +83,11 @@ def answer_batch(raws: list[str]) -> None:
     answered = [item for item in (_answer_safely(raw, communes) for raw in raws) if item is not None]
     prepared = _record_safely(answered)
     typing = {item.answer.event_key: item.typing for item in answered if item.typing is not None}
-    delivery.send(prepared, before_each=lambda answer: _stop_typing(typing.get(answer.event_key)))
+    try:
+        delivery.send(prepared, before_each=lambda answer: _stop_typing(typing.get(answer.event_key)))
+    finally:  # answers that could not be recorded, or a send that raised: no bubble for them either
+        for later in typing.values():
+            later.cancel()
 
 
 def _stop_typing(later: Later | None) -> None:
@@ -117,7 +121,7 @@ def _answer_safely(raw: str, communes: dict[str, Commune]) -> _Answered | None:
         return None
 
 
-def _record_safely(answered: list[_Answered]) -> list:
+def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
     """The batch in one transaction; if that fails, each answer in its own, so one bad row costs
     one resident (a dead letter), not the batch."""
     try:
@@ -136,7 +140,7 @@ def _record_safely(answered: list[_Answered]) -> list:
     return prepared
 
 
-def _record(answered: list[_Answered]) -> list:
+def _record(answered: list[_Answered]) -> list[delivery.Prepared]:
     session = get_session()
     records = TurnRecords()
     for item in answered:
@@ -206,12 +210,16 @@ def _answer_event(raw: str, communes: dict[str, Commune]) -> _Answered | None:
         return None
     incoming = to_incoming(event, account)
     typing = _typing_later(account, incoming.user)
-    answer = answer_turn(incoming, communes.get(account.commune_slug))
+    try:
+        answer = answer_turn(incoming, communes.get(account.commune_slug))
+    except BaseException:
+        _stop_typing(typing)
+        raise
     session = get_session()
     if session.in_transaction():  # the turn wrote through the session (a form, a handoff): keep it now
         session.commit()
     messages = RENDERERS[event.platform](answer.replies, answer.lang)
-    return _Answered(raw, delivery.Answer(account, event.key, event.user, messages, wrote_at=incoming.time),
+    return _Answered(raw, delivery.Outgoing(account, event.key, event.user, messages, wrote_at=incoming.time),
                      answer.records, typing)
 
 

@@ -57,7 +57,7 @@ def handle(turn: Turn) -> list[Reply]:
     if turn.incoming.kind == "payload":
         return _topic_change(turn, state, written)
     if state["phase"] in COLLECTING:
-        return _collecting_text(turn, state)
+        return _collecting_text(turn, state, written)
     if state["phase"] == "result":
         return _result_text(turn, state, written)
     return _answer_text(turn, state, text or "", written)
@@ -327,7 +327,12 @@ def _link_only(turn: Turn, state: dict) -> list[Reply]:
     return [prefill_collect.hand_off_reply(turn, record.id, with_data=False)]
 
 
-def _collecting_text(turn: Turn, state: dict) -> list[Reply]:
+def _collecting_text(turn: Turn, state: dict, written: str) -> list[Reply]:
+    # A question instead of the value asked starts its own guide, as during the questions; only when
+    # the text is no valid value, since a name can look like a procedure to the matcher.
+    text = turn.incoming.text or ""
+    if state["phase"] != "confirm" and not prefill_collect.accepts(state, text) and _is_new_topic(turn, state):
+        return _topic_change(turn, state, written)
     return prefill_collect.on_text(turn, state)
 
 

@@ -235,3 +235,26 @@ def test_old_commune_name_is_mapped_to_the_current_one(chat):
     resident.say("Nguyễn Minh An")
     resident.say("xã Phú Xuân, huyện Phú Vang, tỉnh Thừa Thiên Huế")
     assert "Xã Phú Hồ, Thành phố Huế" in resident.text
+
+
+@pytest.mark.parametrize("question", ["còn đăng ký tạm trú thì làm thế nào", "con dang ky tam tru thi lam the nao"])
+def test_a_question_instead_of_a_form_value_starts_its_guide_and_the_form_waits(chat, app, question):
+    resident = chat()
+    _to_collection(resident)
+    resident.say("Trần Thị Hoa")
+    assert "Ngày sinh của bạn" in resident.text
+    resident.say(question)  # no date: a new question
+    assert "tạm dừng hướng dẫn" in resident.text and "1.004194" in resident.text
+    assert _prefill_count(app) == 1  # what was typed so far is kept for the paused form
+    resident.say("tiếp tục")
+    assert "Ngày sinh của bạn" in resident.text
+    resident.say("5/6/1995")
+    assert "Số định danh cá nhân của bạn" in resident.text
+
+
+def test_a_value_that_reads_like_a_procedure_is_still_taken_as_the_value(chat):
+    """The name field accepts letters: "Khai Sinh" is a name there, not a question."""
+    resident = chat()
+    _to_collection(resident)
+    resident.say("Nguyễn Khai Sinh")
+    assert "Ngày sinh của bạn" in resident.text
