@@ -156,10 +156,13 @@ class AppWorker(SimpleWorker):
 
     def work(self, *args: Any, **kwargs: Any) -> bool:
         app = worker_app()
-        with app.app_context():
-            from knowledge.store import knowledge_base
+        try:
+            with app.app_context():
+                from knowledge.store import knowledge_base
 
-            knowledge_base().snapshot()
+                knowledge_base().snapshot()
+        except Exception:  # the database not up yet: the first job builds it instead
+            log.exception("knowledge base not loaded before the first job")
         for seconds, func in getattr(app.extensions["jobs"], "periodic", []):
             threading.Thread(target=_repeat, args=(app, seconds, func), name="upkeep", daemon=True).start()
         return super().work(*args, **kwargs)
