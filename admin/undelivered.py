@@ -48,6 +48,8 @@ REASON_TEXTS = {
     "rejected": N_("The platform refused the message."),
     "retries_exhausted": N_("The platform did not answer (time-outs or server errors) and every retry failed."),
     "not_sent": N_("Not sent because an earlier part of the same reply could not be delivered."),
+    "send_error": N_("The reply could not be sent because of an error in the bot's setup or code (see the "
+                     "details). Send it again once it is fixed."),
     NOT_ANSWERED: N_("The bot could not process this message because of an internal error: the resident "
                      "received no reply."),
 }

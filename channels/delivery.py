@@ -16,6 +16,7 @@ from typing import Callable
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from channels import facebook_send, zalo_send, zalo_tokens
@@ -98,7 +99,15 @@ def send(prepared: list[Prepared], before_each: Callable[[Outgoing], None] | Non
     for item in prepared:
         if before_each is not None:
             before_each(item.answer)
-        sent += _send_open(item.answer.event_key, item.answer.account, item.rows, item.closed)
+        try:
+            sent += _send_open(item.answer.event_key, item.answer.account, item.rows, item.closed)
+        except SQLAlchemyError:
+            raise  # the database away: the batch is answered again later (no part is lost)
+        except Exception as error:
+            # a bug or a broken setting (a token that no longer decrypts) would fail the batch on every
+            # retry, holding up the residents after this one: this answer becomes a dead letter instead
+            log.exception("reply %s not sent", item.answer.event_key)
+            _give_up(item.rows, "send_error", type(error).__name__, str(error)[:500])
     _mark_sent(sent)
 
 

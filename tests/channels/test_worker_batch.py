@@ -10,14 +10,15 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PAGE_A, PAGE_B, seed, wait_for
+from conftest import OA_A, PAGE_A, PAGE_B, seed, wait_for
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, delete, select
 from sqlalchemy.exc import OperationalError
 
 from channels.accounts import cached_account
 from channels.events import Event
 from channels.inbox import inbox, shard_of
-from channels.models import FACEBOOK, DeadLetter, Delivery
+from channels.models import FACEBOOK, ZALO, DeadLetter, Delivery
 from channels.worker import answer_batch, drain_shard
 from infra.db import pinned_connection, session_scope
 from infra.models import Commune
@@ -26,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DAY = 24 * 60 * 60
 
 
-def raw_event(page: str, psid: str, mid: str, words: str) -> str:
-    return json.dumps(Event(platform=FACEBOOK, account=page, user=psid, kind="text", key=f"{FACEBOOK}:{page}:{mid}",
+def raw_event(page: str, psid: str, mid: str, words: str, platform: str = FACEBOOK) -> str:
+    return json.dumps(Event(platform=platform, account=page, user=psid, kind="text", key=f"{platform}:{page}:{mid}",
                             text=words, message_id=mid, timestamp_ms=int(time.time() * 1000)).to_dict())
 
 
@@ -74,6 +75,26 @@ def test_a_commune_removed_while_its_messages_are_answered_costs_only_those_mess
     with seeded.app_context(), session_scope() as db:
         users = set(db.scalars(select(Delivery.user_id)))
     assert users == {"psid-r1", "psid-r3"}
+
+
+def test_a_reply_that_cannot_be_sent_is_a_dead_letter_and_does_not_hold_up_the_batch(seeded, fake):
+    """TOKEN_ENCRYPTION_KEY replaced while the worker still knows the accounts: the stored Zalo token
+    no longer decrypts when the reply is sent. That reply waits for staff; the next resident is answered
+    (else the batch would fail again on every retry)."""
+    raws = [raw_event(OA_A, "zuser-k1", "zk1", "Đăng ký khai sinh", platform=ZALO),
+            raw_event(PAGE_A, "psid-k2", "m_k2", "Đăng ký khai sinh")]
+    with seeded.app_context():
+        assert cached_account(ZALO, OA_A) is not None and cached_account(FACEBOOK, PAGE_A) is not None
+        seeded.config["TOKEN_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+        with pinned_connection():
+            answer_batch(raws)
+    assert set(answered(fake)) == {"psid-k2"}
+    with seeded.app_context(), session_scope() as db:
+        letters = db.scalars(select(DeadLetter)).all()
+        statuses = {(p.user_id, p.status) for p in db.scalars(select(Delivery))}
+    assert {(d.user_id, d.reason) for d in letters} == {("zuser-k1", "send_error")}
+    assert "decrypt" in letters[0].detail
+    assert ("zuser-k1", "failed") in statuses and ("psid-k2", "sent") in statuses
 
 
 @pytest.mark.embedded
