@@ -79,8 +79,9 @@ class _Answered:
 def answer_batch(raws: list[str]) -> None:
     """Answer events in order, each turn on its own, then write all their records and reply parts
     in one transaction and send the replies: a few statements per batch instead of per event."""
-    communes = _reconnecting(_communes_of, raws)
-    answered = [item for item in (_answer_safely(raw, communes) for raw in raws) if item is not None]
+    events = [(raw, _loaded(raw)) for raw in raws]
+    communes = _reconnecting(_communes_of, [data for _raw, data in events if data is not None])
+    answered = [item for item in (_answer_safely(raw, data, communes) for raw, data in events) if item is not None]
     prepared = _record_safely(answered)
     typing = {item.answer.event_key: item.typing for item in answered if item.typing is not None}
     try:
@@ -95,11 +96,19 @@ def _stop_typing(later: Later | None) -> None:
         later.cancel()
 
 
-def _communes_of(raws: list[str]) -> dict[str, Commune]:
+def _loaded(raw: str) -> dict | None:
+    """The event's fields, parsed once for the batch; None if unreadable (it becomes a dead letter)."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _communes_of(events: list[dict]) -> dict[str, Commune]:
     """The batch's communes, read once (their facts answer questions about hours and address)."""
     slugs = set()
-    for raw in raws:
-        data = json.loads(raw)
+    for data in events:
         account = cached_account(data.get("platform"), data.get("account"))
         if account is not None:
             slugs.add(account.commune_slug)
@@ -109,11 +118,11 @@ def _communes_of(raws: list[str]) -> dict[str, Commune]:
     return communes
 
 
-def _answer_safely(raw: str, communes: dict[str, Commune]) -> _Answered | None:
+def _answer_safely(raw: str, data: dict | None, communes: dict[str, Commune]) -> _Answered | None:
     """One event's failure (a bug, the database away) must not hold up the residents behind it;
     it is kept as a dead letter, so staff see that a resident went unanswered."""
     try:
-        return _reconnecting(_answer_event, raw, communes)
+        return _reconnecting(_answer_event, raw, data, communes)
     except Exception as error:
         log.exception("event %s not answered", _key_of(raw))
         _discard_turn()
@@ -198,9 +207,11 @@ def _key_of(raw: str) -> str:
         return "(unreadable)"
 
 
-def _answer_event(raw: str, communes: dict[str, Commune]) -> _Answered | None:
+def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> _Answered | None:
     """The engine's answer to one event, rendered for its platform; None when there is none to give."""
-    event = Event.from_dict(json.loads(raw))
+    if data is None:
+        raise ValueError("the queued event is not a JSON object")
+    event = Event.from_dict(data)
     account = cached_account(event.platform, event.account)
     if account is None:
         log.warning("%s event for unknown page/OA %s acknowledged and dropped", event.platform, event.account)
