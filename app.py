@@ -8,9 +8,11 @@ from flask import Flask
 
 from infra import db
 from infra.jobs import make_queue
-from infra.migrate import upgrade_database
 from infra.settings import load_settings
 from infra.store import make_store
+
+# what RQ workers call with each job: worker.py builds the worker's app and runs the job in it
+JOB_RUNNER = "worker.run_in_app"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from knowledge.store import KnowledgeBase
 
     app.extensions["knowledge_base"] = KnowledgeBase()
-    app.extensions["jobs"] = make_queue(app)
+    app.extensions["jobs"] = make_queue(app, runner=JOB_RUNNER)
     from channels.worker import sweep_orphaned_shards
 
     # a drainer that died leaves its events taken: workers look for them with or without new traffic

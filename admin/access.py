@@ -16,12 +16,10 @@ from sqlalchemy import Select, select
 from admin.models import EntryRevision, StaffUser
 from infra.db import get_session
 from infra.models import Commune, Entry, HandoffRequest, MessageLog
+from knowledge.ownership import entry_owner, visible_to
 
 if TYPE_CHECKING:
     from channels.models import DeadLetter
-
-OWNER = "commune_id"  # key in Entry.content naming the commune that owns a commune-own entry
-
 
 def communes_of(user: StaffUser) -> Select:
     query = select(Commune).order_by(Commune.name)
@@ -68,16 +66,6 @@ def super_page(view: Callable) -> Callable:
             abort(403)
         return view(**kwargs)
     return wrapper
-
-
-def entry_owner(entry: Entry) -> int | None:
-    return (entry.content or {}).get(OWNER)
-
-
-def visible_to(entry: Entry, commune: Commune | None) -> bool:
-    """National entries are everyone's; a commune-own entry only its commune's."""
-    owner = entry_owner(entry)
-    return owner is None or (commune is not None and owner == commune.id)
 
 
 def may_edit_entry(entry: Entry, commune: Commune) -> bool:

@@ -10,8 +10,9 @@ import re
 
 from sqlalchemy import select
 
-from admin.access import OWNER, entry_owner
-from admin.models import CommuneAnswer, EntryRevision
+from knowledge.ownership import OWNER, entry_owner
+from admin.models import EntryRevision
+from infra.models import CommuneAnswer
 from i18n import N_
 from infra.db import get_session
 from infra.models import Commune, Entry, Phrasing

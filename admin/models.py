@@ -1,10 +1,10 @@
-"""The admin's own tables: staff accounts, commune answers, edit history, transcripts, inbox decisions."""
+"""The admin's own tables: staff accounts, edit history, inbox decisions."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.models import Base, utcnow
@@ -34,16 +34,6 @@ class StaffUser(UserMixin, Base):
         return f"{self.id}.{self.password_hash[-16:]}"
 
 
-class CommuneAnswer(Base):
-    """A commune's own answer to a national entry, shown to its residents instead of the national one."""
-    __tablename__ = "commune_answers"
-    __table_args__ = (UniqueConstraint("commune_id", "entry_id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
-    entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"))
-    answer: Mapped[dict] = mapped_column(JSON)  # {"vi": ..., "en": ...}
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
-
 
 class EntryRevision(Base):
     """One change to an entry as a commune (or the nation, commune_id None) sees it: who, when, before, after."""
@@ -58,20 +48,6 @@ class EntryRevision(Base):
     username: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-
-class TranscriptLine(Base):
-    """One line of a resident's conversation: what they sent, what the bot or a staff member replied."""
-    __tablename__ = "transcript_lines"
-    __table_args__ = (Index("ix_transcript_conversation", "channel", "commune_id", "user_id", "id"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(20))
-    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
-    user_id: Mapped[str] = mapped_column(String(128))
-    direction: Mapped[str] = mapped_column(String(10))  # in | bot | staff
-    kind: Mapped[str] = mapped_column(String(20), default="text")  # text | payload | attachment | ...
-    text: Mapped[str | None] = mapped_column(Text)
-    staff_username: Mapped[str | None] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class InboxDecision(Base):

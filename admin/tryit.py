@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from admin.access import visible_to
+from knowledge.ownership import visible_to
 from infra.models import Commune, Entry
 from knowledge.store import knowledge_base
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from admin.outbound import staff_event_key
+from channels.staff_replies import staff_event_key
 from admin.stats import LOCAL
 from bot.residents import mask_personal_numbers
 from i18n import N_

@@ -31,7 +31,7 @@ from rapidfuzz import process, utils  # noqa: E402
 
 from knowledge.content import load_entries  # noqa: E402
 from knowledge.matcher import MatchIndex  # noqa: E402
-from knowledge.normalize import normalize_vietnamese, strip_diacritics  # noqa: E402
+from knowledge.normalize import strip_diacritics  # noqa: E402
 
 CATALOG = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "portal" / "catalog.jsonl"
 

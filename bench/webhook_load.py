@@ -6,7 +6,7 @@
 Phases (a separate load-generator process sends signed Messenger and Zalo events, open loop):
   1. ingest   - no workers running: acknowledgement latency at rising rates, single-event POSTs
                 and Messenger batches of 10 events per POST;
-  2. answer   - RQ workers on (infra.jobs.AppWorker, warmed up before the clock starts): events
+  2. answer   - RQ workers on (worker.AppWorker, warmed up before the clock starts): events
                 answered per second end to end, from the first event offered to the last platform
                 message accepted by the fake server;
   3. reliable - 10 % duplicate deliveries and a fake server failing 30 % of sends: every event must
@@ -154,13 +154,13 @@ class Services:
         return port
 
     def start_workers(self, count: int) -> None:
-        """Start `count` RQ workers (as in production: infra.jobs.AppWorker) and wait until all listen."""
+        """Start `count` RQ workers (as in production: worker.AppWorker) and wait until all listen."""
         import redis
         from rq import Worker
 
         for i in range(count):
             # niced: on shared cores the 2-second acknowledgement (Zalo) comes before answering
-            argv = ["nice", "-n", "10", str(VENV_BIN / "rq"), "worker", "-w", "infra.jobs.AppWorker",
+            argv = ["nice", "-n", "10", str(VENV_BIN / "rq"), "worker", "-w", "worker.AppWorker",
                     "-u", self.env["REDIS_URL"], "--logging_level", "WARNING", "bot"]
             if i == 0:
                 argv.insert(5, "--with-scheduler")  # moves due retries onto the queue
@@ -215,7 +215,8 @@ def point_at_fake(env: dict[str, str], fake_url: str) -> None:
 def seed(env: dict[str, str]) -> None:
     """Schema, knowledge base, one commune with a Page and an OA (through the real CLI)."""
     flask = [str(VENV_BIN / "flask"), "--app", "app"]
-    run = lambda *args: subprocess.run(flask + list(args), env=env, cwd=ROOT, check=True, capture_output=True)
+    def run(*args):
+        return subprocess.run(flask + list(args), env=env, cwd=ROOT, check=True, capture_output=True)
     run("db", "upgrade")
     run("kb", "import")
     run("communes", "add", "xa-bench", "--name", "Xã Thử Tải", "--facebook-page-id", PAGE,
@@ -424,7 +425,8 @@ def _generate(port: int, posts: list, rate: float, connections: int) -> dict:
     load = _OpenLoop(port, connections)
     elapsed = load.run([_request_bytes(*post) for post in posts], rate)
     latencies = sorted(load.latencies)
-    pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
+    def pick(q):
+        return round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000, 1) if latencies else None
     return {"posts": len(posts), "elapsed_s": round(elapsed, 2), "posts_per_s": round(len(posts) / elapsed, 1),
             "p50_ms": pick(0.50), "p99_ms": pick(0.99), "max_ms": pick(1.0), "failures": len(load.failures)}
 

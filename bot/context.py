@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from admin.access import visible_to
 from bot.messages import Incoming, QuickReply
 from bot import payloads
 from i18n import gettext
 from infra.models import Commune, Entry
 from knowledge.matcher import Match
+from knowledge.ownership import visible_to
 from knowledge.store import Snapshot
 
 

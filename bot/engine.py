@@ -12,14 +12,14 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 
-from admin.takeover import keep_for_staff, takeover_key
-from admin.transcript import turn_lines
 from bot.context import Turn
 from bot.handlers import HANDLERS
 from bot.messages import Incoming, Reply
 from bot.records import TurnRecords, subscriber_row, write_records
 from bot.residents import find_commune, find_subscriber, message_row
 from bot.state import parse_state, save_state, state_key
+from bot.takeover import keep_for_staff, takeover_key
+from bot.transcript import turn_lines
 from i18n import DEFAULT_LANGUAGE, detect_language
 from infra.db import get_session
 from infra.models import Commune

@@ -13,9 +13,8 @@ from functools import lru_cache
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from admin.models import TranscriptLine
 from infra.db import dialect_insert
-from infra.models import MessageLog, Subscriber
+from infra.models import MessageLog, Subscriber, TranscriptLine
 
 
 @dataclass

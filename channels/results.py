@@ -58,7 +58,7 @@ class PlatformSession(requests.Session):
         settings = self.merge_environment_settings(url, {}, None, None, None)
         response = self.get_adapter(url).send(request, stream=False, timeout=timeout, verify=settings["verify"],
                                               cert=settings["cert"], proxies=settings["proxies"])
-        response.content  # read it all now: the connection goes back to the pool, as Session.send does
+        _ = response.content  # read it all now: the connection goes back to the pool, as Session.send does
         return response
 
 

@@ -1,7 +1,7 @@
 """Worker jobs: drain a shard of the inbox (answer its events in order, a batch at a time), and
 resume a delivery after a transient failure.
 
-They run inside an app context (RQ: infra.jobs.run_in_app; embedded: the ThreadQueue).
+They run inside an app context (RQ: worker.run_in_app; embedded: the ThreadQueue).
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Background jobs: RQ on Redis in production, a thread in this process on the embedded default.
 
-A job is a plain importable function and JSON-able arguments; the worker builds the
-app with `create_app()` and runs the function inside its app context, as RQ does.
+A job is a plain importable function and JSON-able arguments, run inside an app context. RQ jobs
+go through a runner named by the app (`worker.run_in_app`, which builds the worker's app): this
+bottom layer never imports the app it serves.
 """
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import logging
 import threading
 import time
 from typing import Any, Callable, Protocol
-
-from rq import SimpleWorker
 
 log = logging.getLogger(__name__)
 
@@ -108,11 +107,12 @@ class ThreadQueue:
 class RQQueue:
     """Jobs in Redis for `rq worker` processes on any machine."""
 
-    def __init__(self, redis_url: str, name: str = "bot") -> None:
+    def __init__(self, redis_url: str, runner: str, name: str = "bot") -> None:
         import redis
         from rq import Queue
 
         self.queue = Queue(name, connection=redis.Redis.from_url(redis_url))
+        self.runner = runner  # dotted path of the function that runs a job in the worker's app context
         self.periodic: list[tuple[float, Callable[[], Any]]] = []  # run by each AppWorker process
 
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
@@ -121,66 +121,18 @@ class RQQueue:
         # result_ttl=0: our jobs return nothing, and storing each result cost a third of a job's overhead;
         # failed jobs are still kept (failure_ttl) for `rq info` and requeueing
         if delay:
-            self.queue.enqueue_in(timedelta(seconds=delay), run_in_app, func, *args, result_ttl=0)
+            self.queue.enqueue_in(timedelta(seconds=delay), self.runner, func, *args, result_ttl=0)
         else:
-            self.queue.enqueue(run_in_app, func, *args, result_ttl=0)
-
+            self.queue.enqueue(self.runner, func, *args, result_ttl=0)
 
     def every(self, seconds: float, func: Callable[[], Any]) -> None:
         self.periodic.append((seconds, func))
 
 
-_worker_app = None
-
-
-def worker_app():
-    """The app of this worker process, built on first use and reused across jobs."""
-    global _worker_app
-    if _worker_app is None:
-        from app import create_app
-
-        _worker_app = create_app()
-    return _worker_app
-
-
-def run_in_app(func: Callable[..., Any], *args: Any) -> Any:
-    """RQ entry point: the job runs in the worker app's context."""
-    with worker_app().app_context():
-        return func(*args)
-
-
-class AppWorker(SimpleWorker):
-    """`rq worker -w infra.jobs.AppWorker`: no fork per job; the app (and the matcher's index) is
-    built before the first job, so no resident waits for it; the app's periodic upkeep runs on a
-    thread of each worker, so it happens with no traffic at all."""
-
-    def work(self, *args: Any, **kwargs: Any) -> bool:
-        app = worker_app()
-        try:
-            with app.app_context():
-                from knowledge.store import knowledge_base
-
-                knowledge_base().snapshot()
-        except Exception:  # the database not up yet: the first job builds it instead
-            log.exception("knowledge base not loaded before the first job")
-        for seconds, func in getattr(app.extensions["jobs"], "periodic", []):
-            threading.Thread(target=_repeat, args=(app, seconds, func), name="upkeep", daemon=True).start()
-        return super().work(*args, **kwargs)
-
-
-def _repeat(app, seconds: float, func: Callable[[], Any]) -> None:
-    while True:
-        time.sleep(seconds)
-        try:
-            with app.app_context():
-                func()
-        except Exception:  # Redis or the database away: try again next time
-            log.exception("periodic %s failed", getattr(func, "__name__", func))
-
-
-def make_queue(app) -> JobQueue:
+def make_queue(app, runner: str) -> JobQueue:
+    """`runner`: the dotted path RQ workers call with each job (see RQQueue)."""
     if app.config.get("JOBS_INLINE"):
         return InlineQueue()
     if app.config.get("REDIS_URL"):
-        return RQQueue(app.config["REDIS_URL"])
+        return RQQueue(app.config["REDIS_URL"], runner)
     return ThreadQueue(app)

@@ -94,3 +94,29 @@ class MessageLog(Base):
     score: Mapped[float | None] = mapped_column(Float)
     decision: Mapped[str] = mapped_column(String(20))  # answer | clarify | none | flow | payload
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CommuneAnswer(Base):
+    """A commune's own answer to a national entry, shown to its residents instead of the national one."""
+    __tablename__ = "commune_answers"
+    __table_args__ = (UniqueConstraint("commune_id", "entry_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"))
+    answer: Mapped[dict] = mapped_column(JSON)  # {"vi": ..., "en": ...}
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class TranscriptLine(Base):
+    """One line of a resident's conversation: what they sent, what the bot or a staff member replied."""
+    __tablename__ = "transcript_lines"
+    __table_args__ = (Index("ix_transcript_conversation", "channel", "commune_id", "user_id", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
+    user_id: Mapped[str] = mapped_column(String(128))
+    direction: Mapped[str] = mapped_column(String(10))  # in | bot | staff
+    kind: Mapped[str] = mapped_column(String(20), default="text")  # text | payload | attachment | ...
+    text: Mapped[str | None] = mapped_column(Text)
+    staff_username: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

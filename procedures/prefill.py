@@ -11,6 +11,7 @@ import hmac
 import json
 import secrets
 from datetime import datetime, timedelta, timezone
+from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -18,9 +19,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import delete, select
 
-from bot.messages import Incoming
 from infra.db import get_session
 from procedures.prefill_models import PrefillRecord
+
+
+class Resident(Protocol):
+    """Whose records these are: a platform, a commune slug and the platform's user id (an incoming message)."""
+    channel: str
+    commune: str
+    user: str
 
 
 def _secret() -> bytes:
@@ -33,7 +40,7 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def user_hash(incoming: Incoming) -> str:
+def user_hash(incoming: Resident) -> str:
     """Keyed hash of channel + commune + user: finds a resident's rows, reveals nobody."""
     message = f"{incoming.channel}:{incoming.commune}:{incoming.user}".encode()
     return hmac.new(_secret(), message, hashlib.sha256).hexdigest()
@@ -48,7 +55,7 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def create(incoming: Incoming, commune_id: int | None, flow_id: str, variant: str, lang: str) -> PrefillRecord:
+def create(incoming: Resident, commune_id: int | None, flow_id: str, variant: str, lang: str) -> PrefillRecord:
     ttl = int(current_app.config.get("PREFILL_TTL", 7 * 24 * 3600))
     record = PrefillRecord(id=secrets.token_urlsafe(24), channel=incoming.channel, user_hash=user_hash(incoming),
                            commune_id=commune_id, flow_id=flow_id, variant=variant, lang=lang,
@@ -101,7 +108,7 @@ def delete_record(record_id: str | None) -> None:
         get_session().execute(delete(PrefillRecord).where(PrefillRecord.id == record_id))
 
 
-def delete_for(incoming: Incoming) -> int:
+def delete_for(incoming: Resident) -> int:
     """Erase every record of this resident ("xóa dữ liệu của tôi"); returns how many."""
     result = get_session().execute(delete(PrefillRecord).where(
         PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming)))
@@ -113,7 +120,7 @@ def purge_expired() -> int:
     return result.rowcount or 0
 
 
-def count_for(incoming: Incoming) -> int:
+def count_for(incoming: Resident) -> int:
     rows = get_session().scalars(select(PrefillRecord.id).where(
         PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming)))
     return len(rows.all())

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from flask import Flask
 
 BACKENDS = ("embedded", "services")
 BACKEND = os.environ.get("BOT_TEST_BACKEND", "embedded").strip().lower() or "embedded"
@@ -467,7 +468,7 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def make_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Callable[..., "Flask"]]:
+def make_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Callable[..., Flask]]:
     """Factory: ``make_app(**overrides)`` builds an app on this test's database (and Redis in the
     services run) with JOBS_INLINE True unless overridden. Engines are disposed after the test."""
     from app import create_app

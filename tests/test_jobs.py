@@ -9,11 +9,13 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-import infra.jobs
 import jobs_fixture
+import worker
+from app import JOB_RUNNER
 from infra.db import session_scope
-from infra.jobs import InlineQueue, RQQueue, ThreadQueue, make_queue, run_in_app
+from infra.jobs import InlineQueue, RQQueue, ThreadQueue, make_queue
 from infra.models import Commune
+from worker import run_in_app
 from infra.store import RedisStore
 
 
@@ -152,7 +154,7 @@ def test_inline_queue_propagates_errors():
 
 def test_make_queue_choices(app, make_app):
     assert isinstance(app.extensions["jobs"], InlineQueue)
-    assert isinstance(make_queue(app), InlineQueue)
+    assert isinstance(make_queue(app, JOB_RUNNER), InlineQueue)
     threaded = make_app(JOBS_INLINE=False, REDIS_URL=None)
     assert isinstance(threaded.extensions["jobs"], ThreadQueue)
 
@@ -172,9 +174,9 @@ def worker_env(monkeypatch, database_url, redis_url, restore_signals):
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setenv("SECRET_KEY", "worker-secret")
-    monkeypatch.setattr(infra.jobs, "_worker_app", None)
+    monkeypatch.setattr(worker, "_worker_app", None)
     yield redis_url
-    built = infra.jobs._worker_app
+    built = worker._worker_app
     if built is not None:
         built.extensions["db_engine"].dispose()
 
@@ -190,7 +192,7 @@ def test_rq_queue_runs_job_in_worker_app(worker_env, database_url):
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
-    queue = RQQueue(worker_env)
+    queue = RQQueue(worker_env, JOB_RUNNER)
     queue.enqueue(jobs_fixture.record, "job:1", "xin chào")
     assert queue.queue.count == 1
     (job_id,) = queue.queue.job_ids
@@ -205,12 +207,12 @@ def test_rq_queue_runs_job_in_worker_app(worker_env, database_url):
     assert RedisStore(worker_env).get("job:1") == "xin chào"
     assert queue.queue.count == 0
     # the worker builds its app from the environment, once, and reuses it
-    worker_app = infra.jobs._worker_app
+    worker_app = worker._worker_app
     assert worker_app is not None and worker_app.config["SECRET_KEY"] == "worker-secret"
     assert worker_app.config["DATABASE_URL"] == database_url
     queue.enqueue(jobs_fixture.record, "job:2", "lần hai")
     assert burst(queue) is True
-    assert infra.jobs._worker_app is worker_app
+    assert worker._worker_app is worker_app
     assert RedisStore(worker_env).get("job:2") == "lần hai"
 
 
@@ -219,7 +221,7 @@ def test_rq_failing_job_does_not_stop_worker(worker_env):
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
 
-    queue = RQQueue(worker_env)
+    queue = RQQueue(worker_env, JOB_RUNNER)
     queue.enqueue(jobs_fixture.fail, "boom in rq")
     queue.enqueue(jobs_fixture.record, "job:after", "ok")
     failing_id, ok_id = queue.queue.job_ids
@@ -240,7 +242,7 @@ def test_rq_delayed_job_waits_in_scheduled_registry(worker_env):
 
     from rq.scheduler import RQScheduler
 
-    queue = RQQueue(worker_env)
+    queue = RQQueue(worker_env, JOB_RUNNER)
     before = datetime.now(timezone.utc)
     queue.enqueue(jobs_fixture.record, "job:late", "muộn", delay=2)
     registry = queue.queue.scheduled_job_registry

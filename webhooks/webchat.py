@@ -58,7 +58,7 @@ def post_message():
 @bp.get("/webchat/messages")
 def staff_messages():
     """GET ?user=...&after=ID: replies commune staff wrote to this user from the admin (the page polls)."""
-    from admin.outbound import webchat_staff_messages
+    from channels.staff_replies import webchat_staff_messages
     from bot.residents import find_commune
 
     user, after = request.args.get("user") or "", request.args.get("after") or "0"

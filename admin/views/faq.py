@@ -7,16 +7,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin import editing
-from admin.access import (commune_page, entry_owner, is_super, load_entry, load_message, load_revision,
-                          may_edit_entry, visible_to)
+from admin.access import commune_page, is_super, load_entry, load_message, load_revision, may_edit_entry
 from admin.blueprint import bp
 from admin.editing import EditError
 from admin.i18n import _
+from admin.inbox import resolve_group
 from admin.models import EntryRevision
 from admin.tryit import better_elsewhere, try_text
 from infra.db import get_session
 from infra.models import Commune, Entry
 from knowledge.normalize import normalize_vietnamese
+from knowledge.ownership import entry_owner, visible_to
 
 LISTED_KINDS = ("faq", "procedure")
 
@@ -44,7 +45,7 @@ def faq_list(commune: Commune):
 
 
 def _overrides(commune: Commune):
-    from admin.models import CommuneAnswer
+    from infra.models import CommuneAnswer
 
     return get_session().scalars(select(CommuneAnswer).where(CommuneAnswer.commune_id == commune.id))
 
@@ -221,6 +222,4 @@ def new_entry(commune: Commune):
 def _mark_inbox(commune: Commune, message_id: str | None, action: str, entry_id: str | None) -> None:
     """An entry made from an unanswered question takes that question's group out of the inbox."""
     if message_id and message_id.isdigit():
-        from admin.views.unanswered import resolve_group
-
         resolve_group(commune, int(message_id), action, entry_id)

@@ -5,12 +5,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
 
-from admin import takeover
+from bot import takeover
 from admin.access import commune_page, load_handoff
 from admin.blueprint import bp
 from admin.i18n import _
-from admin.outbound import WEBCHAT, OutboundError, send_staff_reply
-from admin.transcript import conversation
+from channels.staff_replies import WEBCHAT, OutboundError, send_staff_reply
+from bot.transcript import conversation
 from admin.undelivered import REASON_TEXTS, staff_line_problems
 from i18n import N_
 from infra.db import get_session

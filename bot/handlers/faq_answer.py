@@ -1,7 +1,7 @@
 """Answers to frequent questions, with the commune's own facts filled in."""
 from __future__ import annotations
 
-from admin.overrides import commune_answer
+from knowledge.overrides import commune_answer
 from bot import office_hours, payloads
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply

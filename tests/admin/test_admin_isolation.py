@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from admin.models import CommuneAnswer, EntryRevision, InboxDecision, StaffUser
+from admin.models import EntryRevision, InboxDecision, StaffUser
+from infra.models import CommuneAnswer
 from admin_helpers import chat, csrf_token, login, post
 from channels.models import DeadLetter
 from infra.db import get_session, session_scope

@@ -185,23 +185,23 @@ def live(request, make_app, channel_settings, monkeypatch, database_url, backend
     In the services run jobs go through RQ on the real Redis; the worker builds its own app from
     the environment, as an `rq worker` process does."""
     if backend == "services":
-        import infra.jobs
+        import worker
 
         request.getfixturevalue("restore_signals")
         redis_url = request.getfixturevalue("redis_url")
         for key, value in {**channel_settings, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
                            "SECRET_KEY": "test"}.items():
             monkeypatch.setenv(key, str(value))
-        monkeypatch.setattr(infra.jobs, "_worker_app", None)
+        monkeypatch.setattr(worker, "_worker_app", None)
     app = make_app(JOBS_INLINE=False, **channel_settings)
     seed(app)
     server = LiveApp(app)
     yield server
     server.close()
     if backend == "services":
-        import infra.jobs
+        import worker
 
-        built = infra.jobs._worker_app
+        built = worker._worker_app
         if built is not None:
             built.extensions["db_engine"].dispose()
 

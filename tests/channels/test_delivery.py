@@ -1,7 +1,7 @@
 """channels/delivery.py: retries with backoff, permanent failures, dead letters, messaging windows."""
 from __future__ import annotations
 
-from conftest import OA_A, PAGE_A, fb_body, fb_text, signed_fb, signed_zalo, zalo_text
+from conftest import PAGE_A, fb_body, fb_text, signed_fb, signed_zalo, zalo_text
 from sqlalchemy import select
 
 from channels.delivery import backoff

@@ -77,7 +77,7 @@ def test_failure_injection_retries_then_success_and_permanent_errors_recorded(li
     with live.app.app_context(), session_scope() as db:
         letters = db.scalars(select(DeadLetter)).all()
         retried = db.scalars(select(Delivery).where(Delivery.event_key.like("%m_e2e_retry"))).all()
-    assert {l.user_id for l in letters} == {"psid-gone"}
+    assert {letter.user_id for letter in letters} == {"psid-gone"}
     assert letters[0].error_code == "551/1545041"
     assert retried[0].attempts == 4 and {d.status for d in retried} == {"sent"}
 

@@ -109,13 +109,13 @@ def test_events_left_by_a_dead_drainer_are_answered_without_new_traffic(make_app
 @pytest.mark.services
 def test_an_rq_worker_sweeps_for_events_left_by_a_dead_drainer(make_app, channel_settings, fake, database_url,
                                                                   redis_url):
-    """A real `rq worker -w infra.jobs.AppWorker` process: its upkeep thread finds the events with no
+    """A real `rq worker -w worker.AppWorker` process: its upkeep thread finds the events with no
     job queued for them and no message arriving after them."""
     app = make_app(**channel_settings, JOBS_INLINE=False)
     seed(app)
     env = {**os.environ, **{k: str(v) for k, v in channel_settings.items()}, "DATABASE_URL": database_url,
            "REDIS_URL": redis_url, "SECRET_KEY": "test", "INBOX_SWEEP_SECONDS": "1", "LOG_LEVEL": "WARNING"}
-    worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "-w", "infra.jobs.AppWorker", "-u", redis_url,
+    worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "-w", "worker.AppWorker", "-u", redis_url,
                                "--logging_level", "WARNING", "bot"], cwd=ROOT, env=env)
     try:
         _leave_behind(app, "psid-orphan", "m_orphan")

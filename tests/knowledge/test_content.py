@@ -57,7 +57,7 @@ def test_faq_answers_only_use_known_placeholders():
 @pytest.mark.skipif(not DEV_SET.exists(), reason="../shared/eval/dev.tsv not present")
 def test_no_phrasing_is_a_copied_evaluation_line():
     lines = DEV_SET.read_text(encoding="utf-8").splitlines()[1:]
-    evaluation = {normalize_vietnamese(l.split("\t", 1)[1]).plain for l in lines if "\t" in l}
+    evaluation = {normalize_vietnamese(line.split("\t", 1)[1]).plain for line in lines if "\t" in line}
     copied = [(e.id, p) for e in ENTRIES.values() for p in e.phrasings
               if len(normalize_vietnamese(p).tokens) >= 3 and normalize_vietnamese(p).plain in evaluation]
     assert copied == []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from admin.transcript import record_inbound
+from bot.transcript import record_inbound
 from bot.messages import Incoming
 from bot.residents import find_commune, find_subscriber, log_message, touch_subscriber
 from infra.db import get_session

@@ -2,36 +2,28 @@
 
 `send_staff_reply(channel, commune, user, text)` keeps the line in the conversation and
 delivers it: the web chat page fetches it (GET /webchat/messages); Facebook and Zalo replies go
-through the channels package's delivery (rendering, messaging-window check, retries, dead letters).
+through the same delivery as the bot's (rendering, messaging-window check, retries, dead letters).
+The staff web only calls it.
 """
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
 
-from admin.models import TranscriptLine
-from admin.transcript import record_staff
 from bot.messages import Reply
+from bot.transcript import record_staff
+from channels import delivery, worker
+from channels.accounts import get_account
+from channels.models import ChannelAccount
 from i18n import N_
 from infra.db import get_session
-from infra.models import Commune, Subscriber
+from infra.models import Commune, Subscriber, TranscriptLine
 
 WEBCHAT = "webchat"
 
 
 class OutboundError(RuntimeError):
     """The reply could not be handed to the channel; the text (a msgid) says why."""
-
-
-def _platform_delivery():
-    """The channels package's delivery path (render, schedule with window check and retries), if present."""
-    try:
-        from channels import delivery, worker
-        from channels.accounts import get_account
-        from channels.models import ChannelAccount
-    except ImportError:
-        return None
-    return delivery, worker, get_account, ChannelAccount
 
 
 def send_staff_reply(channel: str, commune: Commune, user: str, text: str, username: str = "") -> str:
@@ -41,12 +33,8 @@ def send_staff_reply(channel: str, commune: Commune, user: str, text: str, usern
         record_staff(channel, commune, user, text, username)
         get_session().commit()
         return "stored"
-    parts = _platform_delivery()
-    if parts is None:
-        raise OutboundError(N_("Replies on this channel cannot be sent from the admin yet."))
-    _delivery, worker, _get_account, channel_account = parts
-    account_id = get_session().scalar(select(channel_account.id).where(channel_account.commune_id == commune.id,
-                                                                       channel_account.platform == channel))
+    account_id = get_session().scalar(select(ChannelAccount.id).where(ChannelAccount.commune_id == commune.id,
+                                                                      ChannelAccount.platform == channel))
     if channel not in worker.RENDERERS or account_id is None:
         raise OutboundError(N_("This commune has no account on the resident's channel."))
     line = record_staff(channel, commune, user, text, username)
@@ -58,7 +46,6 @@ def send_staff_reply(channel: str, commune: Commune, user: str, text: str, usern
 
 def deliver_staff_reply(account_id: int, line_id: int) -> None:
     """Job: render the staff line for its platform and hand it to channels.delivery."""
-    delivery, worker, get_account, _model = _platform_delivery()
     line = get_session().get(TranscriptLine, line_id)
     account = get_account(get_session(), account_id)
     if line is None or account is None:

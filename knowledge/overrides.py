@@ -1,4 +1,4 @@
-"""What the bot asks the admin: a commune's own answer to an entry.
+"""A commune's own answer to a national entry, written by its staff and shown to its residents.
 
 Each process caches all commune answers and drops the cache when the knowledge-base version
 moves; every admin write bumps that version, so all processes see an edit at once.
@@ -10,9 +10,8 @@ import threading
 from flask import current_app
 from sqlalchemy import select
 
-from admin.models import CommuneAnswer
 from infra.db import session_scope
-from infra.models import Commune, Entry
+from infra.models import Commune, CommuneAnswer, Entry
 from knowledge.store import VERSION_KEY
 
 _lock = threading.Lock()
@@ -20,13 +19,13 @@ _lock = threading.Lock()
 
 def _answers() -> dict[tuple[int, str], dict]:
     version = current_app.extensions["store"].get(VERSION_KEY) or "0"
-    cached = current_app.extensions.get("admin_answers")
+    cached = current_app.extensions.get("commune_answers")
     if cached is not None and cached[0] == version:
         return cached[1]
     with _lock, session_scope() as session:
         rows = session.execute(select(CommuneAnswer.commune_id, CommuneAnswer.entry_id, CommuneAnswer.answer))
         answers = {(commune_id, entry_id): answer for commune_id, entry_id, answer in rows}
-    current_app.extensions["admin_answers"] = (version, answers)
+    current_app.extensions["commune_answers"] = (version, answers)
     return answers
 
 

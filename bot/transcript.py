@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-from admin.models import TranscriptLine
 from bot.messages import Incoming, Reply
 from bot.residents import mask_personal_numbers
 from infra.db import get_session
-from infra.models import Commune
+from infra.models import Commune, TranscriptLine
 
 MAX_TEXT = 4000
 
