@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     _register_blueprints(app)
     _register_cli(app)
+    _secure(app)
 
     from webhooks.ingress import WebhookIngress
 
@@ -57,6 +58,28 @@ def _register_blueprints(app: Flask) -> None:
     import admin
 
     admin.init_app(app)
+
+
+def _secure(app: Flask) -> None:
+    """Headers, rate limits, redacted access logs, proxies (README "Security")."""
+    from infra import limits, security
+
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    security.init_headers(app)
+    security.redact_access_logs()
+    limiter = limits.init_app(app)
+    from procedures.handoff_page import rate_limits as handoff_limits
+    from webhooks.webchat import rate_limits as webchat_limits
+
+    import admin
+
+    webchat_limits(limiter)
+    handoff_limits(limiter)
+    admin.rate_limits(limiter)
 
 
 def _register_cli(app: Flask) -> None:

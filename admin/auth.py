@@ -1,10 +1,20 @@
-"""Logging in and out: hashed passwords, throttled failures, Flask-Login sessions."""
+"""Logging in and out: hashed passwords, throttled failures, server-side revocable sessions.
+
+The signed session cookie carries a random session id; the session lives in the store (Redis, or
+this process on the embedded default) for ADMIN_SESSION_TTL after the last request. Logging out
+deletes it, so a copied cookie stops working at once; changing the password ends every session too
+(the cookie also names the password, see StaffUser.get_id).
+"""
 from __future__ import annotations
+
+import logging
+import secrets
 
 from flask import Flask, abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin.blueprint import bp
@@ -13,6 +23,7 @@ from admin.models import StaffUser
 from i18n import LANGUAGES
 from infra.db import get_session
 
+log = logging.getLogger(__name__)
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"
 login_manager.session_protection = "strong"
@@ -29,12 +40,64 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def _load_user(session_id: str) -> StaffUser | None:
     user_id, _sep, fingerprint = session_id.partition(".")
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 18):
+        return None
+    if _session_owner() != user_id:  # logged out, expired, or never opened here
         return None
     user = get_session().get(StaffUser, int(user_id))
     if user is None or user.password_hash[-16:] != fingerprint:
         return None
+    _store_call(lambda store: store.set(_session_key(session["sid"]), user_id,
+                                        ttl=current_app.config["ADMIN_SESSION_TTL"]))  # sliding expiry
     return user
+
+
+def _session_key(sid: str) -> str:
+    return f"admin:session:{sid}"
+
+
+def _session_owner() -> str | None:
+    """The user id the store holds for this cookie's session id, if the session is still open."""
+    sid = session.get("sid")
+    if not isinstance(sid, str) or not sid:
+        return None
+    return _store_call(lambda store: store.get(_session_key(sid)))
+
+
+def _store_call(call):
+    """A session store call; the store being away is a 503 with the reason, never a 500 or a pass."""
+    try:
+        return call(current_app.extensions["store"])
+    except Exception as error:
+        log.warning("session store unavailable (%s): admin request refused", type(error).__name__)
+        raise ServiceUnavailable("The session store is not answering; please try again shortly.") from None
+
+
+def open_session(user: StaffUser) -> None:
+    """A new server-side session for `user` (the old cookie's session, if any, was cleared before)."""
+    sid = secrets.token_urlsafe(32)
+    _store_call(lambda store: store.set(_session_key(sid), str(user.id), ttl=current_app.config["ADMIN_SESSION_TTL"]))
+    login_user(user)
+    session["sid"] = sid
+
+
+def close_session() -> None:
+    """Ends this browser's session in the store, so the cookie no longer works anywhere."""
+    sid = session.get("sid")
+    if isinstance(sid, str) and sid:
+        _store_call(lambda store: store.delete(_session_key(sid)))
+    logout_user()
+    session.clear()
+
+
+def staff_key() -> str:
+    """The rate-limit key of an admin request: the signed-in staff member, else the address.
+
+    Read from the signed cookie without loading the user, so counting never touches the database."""
+    claimed = session.get("_user_id")
+    if isinstance(claimed, str) and claimed:
+        return "staff:" + claimed.partition(".")[0]
+    return "address:" + (request.remote_addr or "unknown")
 
 
 @login_manager.unauthorized_handler
@@ -49,20 +112,23 @@ def hash_password(password: str) -> str:
 
 
 def _throttle_keys(username: str) -> list[tuple[str, int]]:
+    """Failures counted per username AND address together (failures from elsewhere never lock a
+    clerk out), and per address with a higher bar (many usernames guessed from one place)."""
     config = current_app.config
-    return [(f"admin:login-fail:user:{username.lower()}", config["ADMIN_LOGIN_LIMIT_USER"]),
-            (f"admin:login-fail:ip:{request.remote_addr}", config["ADMIN_LOGIN_LIMIT_IP"])]
+    address = request.remote_addr or "unknown"
+    return [(f"admin:login-fail:pair:{address}|{username.lower()}", config["ADMIN_LOGIN_LIMIT_USER"]),
+            (f"admin:login-fail:ip:{address}", config["ADMIN_LOGIN_LIMIT_IP"])]
 
 
 def is_throttled(username: str) -> bool:
-    store = current_app.extensions["store"]
-    return any(int(store.get(key) or 0) >= limit for key, limit in _throttle_keys(username))
+    keys = _throttle_keys(username)
+    counts = _store_call(lambda store: store.get_many([key for key, _limit in keys]))
+    return any(int(count or 0) >= limit for count, (_key, limit) in zip(counts, keys))
 
 
 def record_failure(username: str) -> None:
-    store = current_app.extensions["store"]
     for key, _limit in _throttle_keys(username):
-        store.incr(key, ttl=current_app.config["ADMIN_LOGIN_WINDOW"])
+        _store_call(lambda store, key=key: store.incr(key, ttl=current_app.config["ADMIN_LOGIN_WINDOW"]))
 
 
 def authenticate(username: str, password: str) -> StaffUser | None:
@@ -98,16 +164,15 @@ def login():
         record_failure(username)
         return render_template("admin/login.html", next=request.form.get("next", ""),
                                error=_("Wrong username or password.")), 401
-    current_app.extensions["store"].delete(_throttle_keys(username)[0][0])
+    _store_call(lambda store: store.delete(_throttle_keys(username)[0][0]))
     session.clear()  # a fresh session on login: no fixation
-    login_user(user)
+    open_session(user)
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout():
-    logout_user()
-    session.clear()
+    close_session()
     return redirect(url_for("admin.login"))
 
 

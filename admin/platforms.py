@@ -51,6 +51,9 @@ def save(commune: Commune, form) -> None:
         creds = tenancy.Credentials(external_id=external_id, **tokens)
         try:
             tenancy.set_account(get_session(), commune, platform, creds)
+        except tenancy.AccountTaken:
+            get_session().rollback()  # the failed flush left the session unusable: nothing is saved
+            raise PlatformError(N_("This Page or OA id already belongs to another commune.")) from None
         except tenancy.TenancyError as exc:
             raise PlatformError(str(exc)) from None
         except crypto.TokenKeyError:

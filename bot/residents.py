@@ -36,9 +36,16 @@ def touch_subscriber(incoming: Incoming, commune: Commune | None, lang: str) -> 
 
 
 def open_handoff(incoming: Incoming, commune: Commune | None, question: str | None) -> None:
-    get_session().add(HandoffRequest(channel=incoming.channel, user_id=incoming.user,
-                                     commune_id=commune.id if commune else None,
-                                     text=mask_personal_numbers(question)))
+    """One open request per resident: asking again refreshes its question instead of adding
+    another, so a resident (or a script) repeating "gặp cán bộ" never floods the staff inbox."""
+    session, commune_id, text = get_session(), commune.id if commune else None, mask_personal_numbers(question)
+    existing = session.scalar(select(HandoffRequest).where(
+        HandoffRequest.channel == incoming.channel, HandoffRequest.user_id == incoming.user,
+        HandoffRequest.commune_id == commune_id, HandoffRequest.status == "open").limit(1))
+    if existing is not None:
+        existing.text = text or existing.text
+        return
+    session.add(HandoffRequest(channel=incoming.channel, user_id=incoming.user, commune_id=commune_id, text=text))
 
 
 def unsubscribe(incoming: Incoming) -> None:

@@ -57,7 +57,7 @@ def as_millis(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+        return value if 0 <= value < 10 ** 16 else None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 16:
+        return int(value)  # "²" and 5,000-digit strings are not timestamps (int() would raise)
     return None

@@ -1,4 +1,7 @@
-"""Webhook signatures, checked on the raw body bytes exactly as received (never a re-serialised dict)."""
+"""Webhook signatures, checked on the raw body bytes exactly as received (never a re-serialised dict).
+
+Headers come from strangers: any text (non-ASCII, lone surrogates) gives False, never an exception,
+because the comparisons are made on bytes (`hmac.compare_digest` raises TypeError on non-ASCII str)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +13,12 @@ def facebook_valid(raw: bytes, header: str | None, app_secret: str | None) -> bo
     if not app_secret or not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
+    return same_secret(expected, header[len("sha256="):].strip().lower())
+
+
+def same_secret(expected: str, given: str) -> bool:
+    """Constant-time equality of two texts of any characters (compared as UTF-8 bytes)."""
+    return hmac.compare_digest(expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass"))
 
 
 def facebook_signature(raw: bytes, app_secret: str) -> str:
@@ -19,7 +27,7 @@ def facebook_signature(raw: bytes, app_secret: str) -> str:
 
 def zalo_mac(first_id: str, raw: bytes, timestamp: str, oa_secret: str) -> str:
     """sha256(appId + body + timestamp + OA secret key): a plain digest, not an HMAC (channels.md B2)."""
-    return hashlib.sha256(first_id.encode("utf-8") + raw + timestamp.encode("utf-8")
+    return hashlib.sha256(first_id.encode("utf-8", "surrogatepass") + raw + timestamp.encode("utf-8", "surrogatepass")
                           + oa_secret.encode("utf-8")).hexdigest()
 
 
@@ -32,5 +40,5 @@ def zalo_valid(raw: bytes, header: str | None, timestamp: str, candidate_ids: li
     given = header.strip()
     given = given[4:] if given.lower().startswith("mac=") else given
     given = given.lower()
-    matches = [hmac.compare_digest(zalo_mac(i, raw, timestamp, oa_secret), given) for i in candidate_ids if i]
+    matches = [same_secret(zalo_mac(i, raw, timestamp, oa_secret), given) for i in candidate_ids if i]
     return any(matches)

@@ -19,6 +19,10 @@ class TenancyError(ValueError):
     """A request the data cannot satisfy; the text says why."""
 
 
+class AccountTaken(TenancyError):
+    """The Page / OA id is already another commune's (the session must be rolled back)."""
+
+
 @dataclass
 class Credentials:
     """What the caller wants to change on one platform account; None = leave as is."""
@@ -75,7 +79,7 @@ def set_account(session: Session, commune: Commune, platform: str, creds: Creden
     try:
         session.flush()
     except IntegrityError:
-        raise TenancyError(f"{platform} id {creds.external_id} already belongs to another commune") from None
+        raise AccountTaken(f"{platform} id {creds.external_id} already belongs to another commune") from None
     return account
 
 

@@ -34,6 +34,16 @@ DEFAULTS: dict[str, object] = {
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
     "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
+    # bounds (README "Security"): bodies, event age, request rates (Flask-Limiter syntax, ";" between limits)
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # any request body, enforced while reading (chunked too)
+    "ZALO_EVENT_MAX_AGE": 10 * 60,  # seconds; older (or future) signed Zalo events are replays: 403. 0: off
+    "WEBCHAT_RATE_RESIDENT": "20/minute;200/hour",  # web chat messages of one resident
+    "WEBCHAT_POLL_RATE_RESIDENT": "40/minute",  # staff-reply polls of one resident (the page polls every 3 s)
+    "WEBCHAT_RATE_IP": "600/minute",  # web chat and /go requests from one address (a whole office, NAT)
+    "ADMIN_RATE_USER": "300/minute",  # admin requests of one signed-in staff member
+    "ADMIN_RATE_IP": "900/minute",  # admin requests from one address
+    "ADMIN_SESSION_TTL": 12 * 60 * 60,  # seconds a staff session lives without a request
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front (X-Forwarded-For/-Proto trusted from this many hops)
 }
 
 ENV_KEYS = (
@@ -45,6 +55,8 @@ ENV_KEYS = (
     "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
     "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
     "INBOX_SWEEP_SECONDS",
+    "MAX_CONTENT_LENGTH", "ZALO_EVENT_MAX_AGE", "WEBCHAT_RATE_RESIDENT", "WEBCHAT_POLL_RATE_RESIDENT",
+    "WEBCHAT_RATE_IP", "ADMIN_RATE_USER", "ADMIN_RATE_IP", "ADMIN_SESSION_TTL", "TRUSTED_PROXIES",
 )
 
 

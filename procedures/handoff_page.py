@@ -17,7 +17,15 @@ from procedures.handoff_token import TokenExpired, TokenInvalid, read_token
 from procedures.portal import build_portal_link
 from procedures.prefill_models import PortalClick, PrefillRecord
 
-bp = Blueprint("handoff_page", __name__, template_folder="templates")
+bp = Blueprint("handoff_page", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/go-static")
+
+
+def rate_limits(limiter) -> None:
+    """Per address: a link holder opens a page a few times; nobody needs hundreds a minute."""
+    from infra.limits import setting
+
+    limiter.shared_limit(setting("WEBCHAT_RATE_IP"), scope="handoff-ip")(bp)
 
 # The page holds personal data: no caching, no indexing, and no Referer to the portal.
 PRIVATE_HEADERS = {

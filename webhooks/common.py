@@ -1,12 +1,11 @@
 """What both platform webhooks share: the capped raw body, JSON parsing, and the errors they answer with."""
 from __future__ import annotations
 
-import json
-
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.wsgi import get_content_length, get_input_stream
 
 from channels.events import ShapeError
+from infra import safe_json
 
 
 class BodyTooLarge(ValueError):
@@ -39,7 +38,8 @@ def read_capped_body(environ: dict, limit: int) -> bytes:
 
 
 def parse_json(raw: bytes) -> object:
+    """Any bytes: a value a few levels deep without lone surrogates, or ShapeError (→ 400)."""
     try:
-        return json.loads(raw)
-    except ValueError:
-        raise ShapeError("the body is not valid JSON") from None
+        return safe_json.loads(raw)
+    except safe_json.JsonRejected as error:
+        raise ShapeError(str(error)) from None

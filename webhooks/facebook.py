@@ -7,14 +7,13 @@ what it runs for this platform.
 """
 from __future__ import annotations
 
-import hmac
 import logging
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from channels import facebook_events
 from channels.ingest import ingest
-from channels.signatures import facebook_valid
+from channels.signatures import facebook_valid, same_secret
 from webhooks.common import SignatureRejected, parse_json
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ def verify_subscription():
     """Meta calls this once when the webhook is configured: echo hub.challenge if the token matches."""
     expected = current_app.config.get("FACEBOOK_VERIFY_TOKEN") or ""
     token = request.args.get("hub.verify_token", "")
-    if request.args.get("hub.mode") != "subscribe" or not expected or not hmac.compare_digest(token, expected):
+    if request.args.get("hub.mode") != "subscribe" or not expected or not same_secret(expected, token):
         return jsonify({"error": "verification failed"}), 403
     challenge = request.args.get("hub.challenge", "")
     return challenge, 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -2,14 +2,20 @@
 
 POST /webchat/messages {"user": str, "text": str} or {"user": str, "payload": str}
 → {"replies": [{"text", "quick_replies": [{"title", "payload"}], "buttons": [{"title", "url"}]}]}
+
+Errors are JSON {"error": reason}: 400 not a message, 413 body over MAX_BODY (counted while
+reading, chunked or not), 429 over a rate limit (Retry-After says when to try again).
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask_limiter import Limiter
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from bot.engine import handle_message
 from bot.messages import Incoming
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext
+from infra import limits, safe_json
 
 bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
                static_url_path="/webchat/static")
@@ -25,6 +31,63 @@ class BadRequest(ValueError):
 @bp.errorhandler(BadRequest)
 def _bad_request(error: BadRequest):
     return jsonify({"error": str(error)}), 400
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error: RequestEntityTooLarge):
+    return jsonify({"error": f"the body is larger than {MAX_BODY} bytes"}), 413
+
+
+@bp.errorhandler(TooManyRequests)
+def _too_many(error: TooManyRequests):
+    response = jsonify({"error": "too many requests; try again later"})
+    response.status_code = 429
+    return response  # Flask-Limiter adds Retry-After and X-RateLimit-* to it
+
+
+def rate_limits(limiter: Limiter) -> None:
+    """Per resident (commune + user) for messages and polls, per address for everything here."""
+    limiter.limit(limits.setting("WEBCHAT_RATE_RESIDENT"), key_func=_resident_key,
+                  exempt_when=limits.only_for("webchat.post_message"))(bp)
+    limiter.limit(limits.setting("WEBCHAT_POLL_RATE_RESIDENT"), key_func=_resident_key,
+                  exempt_when=limits.only_for("webchat.staff_messages"))(bp)
+    limiter.shared_limit(limits.setting("WEBCHAT_RATE_IP"), scope="webchat-ip")(bp)
+
+
+def _resident_key() -> str:
+    """commune and user of the message or poll; a body that names no user counts for its address."""
+    if request.method == "POST":
+        try:
+            data = _json_body()
+        except RequestEntityTooLarge:
+            data = None  # the view answers 413; it still counts for the address
+        user = data.get("user") if isinstance(data, dict) else None
+    else:
+        user = request.args.get("user")
+    if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER:
+        return "address:" + limits.client_address()
+    return f"resident:{request.args.get('commune', '')[:64]}:{user}"
+
+
+def _json_body() -> object:
+    """The body as JSON, read once and kept for the view; None if it is not JSON.
+
+    Raises RequestEntityTooLarge (413) past MAX_BODY, counted while reading (chunked bodies too)."""
+    if "webchat_body" not in g:
+        # one byte more than allowed is read, so a chunked body cut at the cap is told from one that fits
+        request.max_content_length = MAX_BODY + 1
+        try:
+            raw = request.get_data(cache=True)
+            if len(raw) > MAX_BODY:
+                raise RequestEntityTooLarge()
+            g.webchat_body = safe_json.loads(raw)
+        except safe_json.JsonRejected:
+            g.webchat_body = None
+        except RequestEntityTooLarge:
+            g.webchat_body = RequestEntityTooLarge
+    if g.webchat_body is RequestEntityTooLarge:
+        raise RequestEntityTooLarge()
+    return g.webchat_body
 
 
 def parse_message(data: object, commune: str) -> Incoming:
@@ -45,9 +108,7 @@ def parse_message(data: object, commune: str) -> Incoming:
 
 @bp.post("/webchat/messages")
 def post_message():
-    if request.content_length and request.content_length > MAX_BODY:
-        raise BadRequest(f"the body is larger than {MAX_BODY} bytes")
-    data = request.get_json(silent=True)
+    data = _json_body()
     if data is None:
         raise BadRequest("the body must be JSON")
     incoming = parse_message(data, request.args.get("commune") or current_app.config["WEBCHAT_COMMUNE"])
@@ -64,7 +125,7 @@ def staff_messages():
     user, after = request.args.get("user") or "", request.args.get("after") or "0"
     if not user.strip() or len(user) > MAX_USER:
         raise BadRequest(f"'user' must be a non-empty string of at most {MAX_USER} characters")
-    if not after.isdigit():
+    if not (after.isascii() and after.isdigit() and len(after) <= 18):
         raise BadRequest("'after' must be a message id")
     commune = find_commune(request.args.get("commune") or current_app.config["WEBCHAT_COMMUNE"])
     return jsonify({"messages": webchat_staff_messages(commune, user, int(after)) if commune else []})

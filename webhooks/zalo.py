@@ -1,17 +1,19 @@
 """Zalo OA webhook: POST events signed with X-ZEvent-Signature (sha256 of app id + body + timestamp + OA secret).
 
 Answers 200 {"queued", "duplicates"}; 403 on a missing or forged signature; 400 with a reason
-when the body is not a Zalo event; 413 when too large. The POST is served by `webhooks.ingress`
+when the body is not a Zalo event or is nested too deeply; 413 when too large; 403 too for a signed
+event whose timestamp is further than ZALO_EVENT_MAX_AGE seconds from now (a replay). The POST is served by `webhooks.ingress`
 in front of Flask (it is the hot path); `receive` is what it runs for this platform.
 """
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask
 
 from channels import zalo_events
-from channels.events import ShapeError
+from channels.events import ShapeError, as_millis
 from channels.ingest import ingest
 from channels.signatures import zalo_valid
 from webhooks.common import SignatureRejected, parse_json
@@ -20,6 +22,10 @@ log = logging.getLogger(__name__)
 
 PATH = "/webhooks/zalo"
 SIGNATURE = "X-ZEvent-Signature"
+
+
+class StaleEvent(SignatureRejected):
+    """A correctly signed event outside ZALO_EVENT_MAX_AGE of now: a replay (→ HTTP 403)."""
 
 
 def receive(app: Flask, raw: bytes, headers) -> dict[str, int]:
@@ -39,4 +45,16 @@ def receive(app: Flask, raw: bytes, headers) -> dict[str, int]:
     candidates = [config.get("ZALO_APP_ID") or "", zalo_events.account_of(data) or ""]
     if not zalo_valid(raw, signature, str(data["timestamp"]), candidates, config.get("ZALO_OA_SECRET_KEY")):
         raise SignatureRejected(f"invalid {SIGNATURE}")
-    return ingest(zalo_events.parse(data), app)
+    events = zalo_events.parse(data)  # a malformed event is a 400 whatever its age
+    _refuse_stale(data["timestamp"], config["ZALO_EVENT_MAX_AGE"])
+    return ingest(events, app)
+
+
+def _refuse_stale(timestamp: str | int, max_age: int) -> None:
+    """The timestamp is signed, so an event replayed later carries its old time: refuse it
+    (and one dated too far ahead) unless ZALO_EVENT_MAX_AGE is 0."""
+    if max_age <= 0:
+        return
+    millis = as_millis(timestamp)
+    if millis is None or abs(time.time() * 1000 - millis) > max_age * 1000:
+        raise StaleEvent(f"the event is not from the last {max_age} seconds")

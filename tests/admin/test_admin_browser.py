@@ -44,7 +44,7 @@ def _ask(page, text: str) -> str:
     count = page.locator("#log li.bot").count()
     page.fill("#text", text)
     page.press("#text", "Enter")
-    page.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+    page.locator("#log li.bot").nth(count).wait_for(timeout=15000)  # nth: no eval under the CSP
     return page.locator("#log li.bot").nth(count).text_content()
 
 
@@ -91,7 +91,7 @@ def test_reply_to_a_handover_reaches_the_web_chat(browser, server):
     talk = gettext("vi", "Talk to staff")
     count = chat.locator("#log li.bot").count()
     chat.locator("#choices button", has_text=talk).first.click()
-    chat.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+    chat.locator("#log li.bot").nth(count).wait_for(timeout=15000)  # nth: no eval under the CSP
     admin = _log_in(browser, server, "staff-a")
     admin.goto(f"{server}/admin/c/demo/handover")
     admin.locator("ul.list a").first.click()

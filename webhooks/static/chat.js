@@ -52,6 +52,7 @@
         body: JSON.stringify(Object.assign({ user: user }, message)),
       });
       const data = await response.json();
+      if (response.status === 429) { add("bot", main.dataset.busyText); return; }
       if (!response.ok) { add("bot", data.error || main.dataset.errorText); return; }
       data.replies.forEach(show);
     } catch (e) {
