@@ -8,8 +8,9 @@ and answers POST /webhooks/facebook and POST /webhooks/zalo itself, with the pla
 `receive`. Everything else — the GET verification handshake included — goes on to Flask.
 
 Answers, as JSON objects: 200 {"queued", "duplicates"}; 403 forged or missing signature; 400
-malformed body (with the reason); 413 body over WEBHOOK_MAX_BODY; 503 queue down (the platform
-redelivers); 500 on a bug (logged), unless the app propagates exceptions (testing).
+malformed body (with the reason: not JSON, nested too deeply, not this platform's event); 413 body
+over WEBHOOK_MAX_BODY, counted while reading (chunked too); 503 queue down (the platform redelivers);
+500 on a bug (logged), unless the app propagates exceptions (testing).
 """
 from __future__ import annotations
 
@@ -64,5 +65,6 @@ class WebhookIngress:
                 log.exception("webhook POST %s failed", environ.get("PATH_INFO"))
             body = {"error": str(error) if status != 500 else "internal error"}
         data = (_as_jsonify_writes(body) + "\n").encode()
-        start_response(_STATUS[status], [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        start_response(_STATUS[status], [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                                         ("X-Content-Type-Options", "nosniff")])
         return [data]
