@@ -183,3 +183,53 @@ def test_go_tokens_never_reach_gunicorns_access_log(app, caplog):
     gunicorn_log.access(Response(), Request(), environ, timedelta(milliseconds=3))
     lines = [r.getMessage() for r in caplog.records if r.name == "gunicorn.access"]
     assert lines and all("SECRET-bearer-TOKEN" not in line and "/go/…/portal" in line for line in lines), lines
+
+
+# --------------------------------------------------------------------------- chunked bodies over real HTTP
+
+def _chunks(prefix: bytes, size: int):
+    yield prefix
+    for _ in range(size // 4096):
+        yield b"x" * 4096
+
+
+def _post_chunked(base: str) -> tuple[int, int]:
+    """A chunked web chat message of 64 KB and a chunked webhook POST of 64 KB (over a 4 KB cap)."""
+    chat = requests.post(f"{base}/webchat/messages", data=_chunks(b'{"user": "u", "text": "', 64 * 1024),
+                         headers={"Content-Type": "application/json"}, timeout=20)
+    hook = requests.post(f"{base}/webhooks/facebook", data=_chunks(b'{"object": "page", "pad": "', 64 * 1024),
+                         headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=00"}, timeout=20)
+    return chat.status_code, hook.status_code
+
+
+def test_chunked_bodies_are_capped_by_the_dev_server(app, serve):
+    app.config["WEBHOOK_MAX_BODY"] = 4096
+    assert _post_chunked(serve(app)) == (413, 413)
+
+
+def test_chunked_bodies_are_capped_under_gunicorn(database_url, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from conftest import free_port
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "gunicorn-test", "WEBHOOK_MAX_BODY": "4096"}
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-b", f"127.0.0.1:{port}",
+                               "-w", "1", "app:create_app()"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=open(tmp_path / "gunicorn.log", "wb"))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"http://127.0.0.1:{port}/chat", timeout=20)
+                break
+            except requests.RequestException:  # not listening yet, or the worker still booting
+                time.sleep(0.2)
+        assert _post_chunked(f"http://127.0.0.1:{port}") == (413, 413)
+    finally:
+        server.terminate()
+        server.wait(10)
