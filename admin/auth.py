@@ -132,7 +132,7 @@ def record_failure(username: str) -> None:
 
 
 def authenticate(username: str, password: str) -> StaffUser | None:
-    user = get_session().scalar(select(StaffUser).where(StaffUser.username == username))
+    user = None if "\x00" in username else get_session().scalar(select(StaffUser).where(StaffUser.username == username))
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         return None

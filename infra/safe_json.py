@@ -1,8 +1,9 @@
 """JSON from strangers: any bytes give either a value or `JsonRejected`, never another exception.
 
 `json.loads` alone raises RecursionError on 100,000 nested brackets, returns lone UTF-16
-surrogates ("\\ud800") that fail later when the text is encoded for Redis or the database, and
-happily returns structures nested hundreds deep that any recursive code downstream trips on.
+surrogates ("\\ud800") that fail later when the text is encoded for Redis or the database and NUL
+characters ("\\u0000") that PostgreSQL refuses to store, and happily returns structures nested
+hundreds deep that any recursive code downstream trips on.
 Platform and web chat payloads are a few levels deep, so deeper ones are refused outright.
 """
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 import re
 
 MAX_DEPTH = 32  # Messenger batches are 6 deep, Zalo events 3, web chat messages 1
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:[dD][89a-fA-F]|0000)")  # a lone surrogate or NUL (PostgreSQL refuses NUL)
 
 
 class JsonRejected(ValueError):
@@ -29,8 +30,8 @@ def loads(raw: bytes, max_depth: int = MAX_DEPTH) -> object:
     # a value with fewer brackets than the limit cannot be nested deeper: most bodies skip the walk
     if raw.count(b"[") + raw.count(b"{") > max_depth and _depth(value) > max_depth:
         raise JsonRejected(f"the JSON is nested deeper than {max_depth} levels")
-    if _SURROGATE_ESCAPE.search(raw):
-        value = _without_surrogates(value)
+    if _UNSTORABLE_ESCAPE.search(raw):
+        value = _storable(value)
     return value
 
 
@@ -50,12 +51,13 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def _without_surrogates(value: object) -> object:
-    """Lone surrogates (valid pairs were joined by the parser) become U+FFFD; the depth is bounded."""
+def _storable(value: object) -> object:
+    """Lone surrogates (valid pairs were joined by the parser) become U+FFFD and NUL characters are
+    dropped, so every text can be encoded and stored; the depth is already bounded."""
     if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", "")
     if isinstance(value, list):
-        return [_without_surrogates(item) for item in value]
+        return [_storable(item) for item in value]
     if isinstance(value, dict):
-        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+        return {_storable(k): _storable(v) for k, v in value.items()}
     return value

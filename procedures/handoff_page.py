@@ -64,6 +64,8 @@ def _load(token: str) -> tuple[PrefillRecord | None, Response | None]:
         return None, _unavailable("expired", 410)
     except TokenInvalid:
         return None, _unavailable("invalid", 404)
+    if not isinstance(record_id, str) or "\x00" in record_id:  # only our own tokens get here: ids we made
+        return None, _unavailable("invalid", 404)
     record = prefill.load(record_id)
     if record is None:
         get_session().commit()  # an expired row found on the way is removed

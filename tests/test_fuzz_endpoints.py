@@ -51,8 +51,7 @@ def app_config() -> dict:
             "WEBCHAT_RATE_IP": unlimited, "ADMIN_RATE_USER": unlimited, "ADMIN_RATE_IP": unlimited}
 
 
-@pytest.fixture
-def world(app):
+def _seed_world(app) -> None:
     """The web chat's commune and one clerk; no Page or OA, so queued events are dropped by the worker."""
     from admin.auth import hash_password
     from admin.models import StaffUser
@@ -60,13 +59,21 @@ def world(app):
     from infra.db import session_scope
     from knowledge.store import import_from_files
 
-    with app.app_context():
-        import_from_files()
-        with session_scope() as db:
-            commune = add_commune(db, "demo", {"name": "Xã Thử"})
-            db.flush()
-            db.add(StaffUser(username="clerk", password_hash=hash_password(PASSWORD), role="commune",
-                             commune_id=commune.id, language="vi", active=True))
+    import_from_files()
+    with session_scope() as db:
+        commune = add_commune(db, "demo", {"name": "Xã Thử"})
+        db.flush()
+        db.add(StaffUser(username="clerk", password_hash=hash_password(PASSWORD), role="commune",
+                         commune_id=commune.id, language="vi", active=True))
+
+
+@pytest.fixture
+def database_seed():
+    return _seed_world  # made once per session, copied for each test
+
+
+@pytest.fixture
+def world(app):
     return app
 
 

@@ -116,6 +116,32 @@ def test_any_after_is_a_clear_400(client, after):
     assert response.status_code == 400 and response.get_json() == {"error": "'after' must be a message id"}
 
 
+def test_text_the_database_cannot_store_is_a_4xx_or_cleaned(knowledge_app):
+    """Found by the fuzz run on PostgreSQL: NUL characters and ids beyond 32 bits were 500s."""
+    client = knowledge_app.test_client()
+    assert client.get(URL, query_string={"user": "u\x00"}).status_code == 400
+    assert client.get(URL, query_string={"user": "u", "commune": "demo\x00"}).status_code == 400
+    assert client.get(URL, query_string={"user": "u", "after": "99999999999"}).get_json() == {"messages": []}
+    assert client.post(URL, json={"user": "u", "text": "x"}, query_string={"commune": "\x00"}).status_code == 400
+    assert client.post(URL, data=b'{"user": "u\\u0000", "text": "xin\\u0000 chao"}',
+                       content_type="application/json").status_code == 200
+
+
+def test_a_nul_in_the_username_is_a_failed_login(app, client):
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    form = {"username": "clerk\x00", "password": "x", "csrf_token": token}
+    assert client.post("/admin/login", data=form).status_code == 401
+
+
+def test_a_signed_token_naming_no_possible_record_is_404(app, client):
+    from procedures.handoff_token import make_token
+
+    with app.test_request_context():
+        token = make_token("\x00")
+    assert client.get(f"/go/{token}").status_code == 404
+
+
 def test_deeply_nested_json_is_a_clear_400(client):
     for body in (b"[" * 10_000, b'{"user": "u", "text": ' + b"[" * 500 + b"]" * 500 + b"}"):
         response = client.post(URL, data=body, content_type="application/json")

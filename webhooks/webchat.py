@@ -22,6 +22,7 @@ bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="
 
 MAX_BODY = 16 * 1024
 MAX_USER = 128
+MAX_MESSAGE_ID = 2 ** 31 - 1
 
 
 class BadRequest(ValueError):
@@ -94,7 +95,7 @@ def parse_message(data: object, commune: str) -> Incoming:
     if not isinstance(data, dict):
         raise BadRequest("expected a JSON object with 'user' and 'text' or 'payload'")
     user = data.get("user")
-    if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER:
+    if not isinstance(user, str) or not user.strip() or len(user) > MAX_USER or "\x00" in user:
         raise BadRequest(f"'user' must be a non-empty string of at most {MAX_USER} characters")
     text, payload = data.get("text"), data.get("payload")
     if payload is not None:
@@ -111,7 +112,7 @@ def post_message():
     data = _json_body()
     if data is None:
         raise BadRequest("the body must be JSON")
-    incoming = parse_message(data, request.args.get("commune") or current_app.config["WEBCHAT_COMMUNE"])
+    incoming = parse_message(data, _commune_arg())
     replies = handle_message(incoming)
     return jsonify({"replies": [r.to_dict() for r in replies]})
 
@@ -123,12 +124,22 @@ def staff_messages():
     from bot.residents import find_commune
 
     user, after = request.args.get("user") or "", request.args.get("after") or "0"
-    if not user.strip() or len(user) > MAX_USER:
+    if not user.strip() or len(user) > MAX_USER or "\x00" in user:
         raise BadRequest(f"'user' must be a non-empty string of at most {MAX_USER} characters")
     if not (after.isascii() and after.isdigit() and len(after) <= 18):
         raise BadRequest("'after' must be a message id")
-    commune = find_commune(request.args.get("commune") or current_app.config["WEBCHAT_COMMUNE"])
-    return jsonify({"messages": webchat_staff_messages(commune, user, int(after)) if commune else []})
+    commune = find_commune(_commune_arg())
+    # ids are 32-bit in PostgreSQL: nothing lies after the largest one
+    after_id = min(int(after), MAX_MESSAGE_ID)
+    return jsonify({"messages": webchat_staff_messages(commune, user, after_id) if commune else []})
+
+
+def _commune_arg() -> str:
+    """?commune= (a slug) or the web chat's own; text no slug can be is a 400, not a database error."""
+    slug = request.args.get("commune") or current_app.config["WEBCHAT_COMMUNE"]
+    if len(slug) > MAX_USER or "\x00" in slug:
+        raise BadRequest("'commune' must be a commune's short name")
+    return slug
 
 
 @bp.get("/chat")
