@@ -18,7 +18,7 @@ import yaml
 FLOWS = Path(__file__).parent / "flows"
 FIELDS = Path(__file__).parent / "common" / "fields.yaml"
 QUESTION_KINDS = {"yes_no", "choice", "date"}
-CONTENT_KEYS = ("code", "formality_id", "portal_url", "agency", "online", "online_note", "documents",
+CONTENT_KEYS = ("code", "formality_id", "portal_url", "agency", "office", "online", "online_note", "documents",
                 "fee", "processing_time")
 
 
