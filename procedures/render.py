@@ -105,14 +105,22 @@ def plain(text: str | None, drop_caveats: bool = False) -> str | None:
     """The text without legal citations, national codes and remarks about our sources."""
     if not text:
         return text
-    text = _PARENS.sub(lambda m: "" if CITATION.search(m.group(1)) or (drop_caveats and CAVEAT.search(m.group(1)))
-                       else m.group(0), text)
+    text = _PARENS.sub(lambda m: _plain_parenthesis(m.group(1), drop_caveats), text)
     text = _CITED_CLAUSE.sub("", text)
     kept = [s for s in _SENTENCE_END.split(text.strip())
             if s and not CITATION.search(s) and not (drop_caveats and CAVEAT.search(s))]
     cleaned = " ".join(kept)
     cleaned = re.sub(r"\s+([.,;:])", r"\1", cleaned)
     return re.sub(r"\s{2,}", " ", cleaned).strip() or None
+
+
+def _plain_parenthesis(inner: str, drop_caveats: bool) -> str:
+    """'(mẫu CT01, Thông tư 53/2025/TT-BCA)' → ' (mẫu CT01)'; nothing left → ''."""
+    parts = [p for p in re.split(r"[,;]\s*", inner)
+             if p and not CITATION.search(p) and not (drop_caveats and CAVEAT.search(p))]
+    if len(parts) == len(re.split(r"[,;]\s*", inner)):
+        return f" ({inner})"
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def brief(content: dict, field: str) -> object:
@@ -166,7 +174,7 @@ def first_answer(content: dict, aspect: str | None, yes_no: bool, office: Office
     if aspect == "online":
         return _fit([head, online_answer(content, office, loc, _, yes_no)])
     if aspect == "place":
-        return _fit([head, office_lines(office, _), _online_short(content, loc, _)])
+        return _fit([head, office_lines(office, _), _online_short(content, office, _)])
     place = place_line(office, _)
     summary = _fit([_resident_text(content, "summary", loc) or ""], FIRST_ANSWER_LIMIT - len(head) - len(place) - 2)
     return _fit([head, summary, place, deadline_line(content, loc, _)])
@@ -210,8 +218,11 @@ def online_answer(content: dict, office: Office, loc: Localize, _: Gettext, yes_
     return f"{lead} {note}" if note else lead
 
 
-def _online_short(content: dict, loc: Localize, _: Gettext) -> str:
-    return _(ONLINE_LEVELS.get(content.get("online") or "unknown", ONLINE_LEVELS["unknown"]))
+def _online_short(content: dict, office: Office, _: Gettext) -> str:
+    level = content.get("online") or "unknown"
+    if level not in ONLINE_LEVELS or level == "unknown":
+        return _("Whether it can be done online is {unknown}.", unknown=unknown(office, _))
+    return _(ONLINE_LEVELS[level])
 
 
 def place_line(office: Office, _: Gettext) -> str:

@@ -67,7 +67,7 @@ def _text(turn: Turn, content: dict, section: str, question: str | None) -> tupl
     loc, _, place = turn.localized, turn._, office(turn, content)
     if section == "overview":
         asked = aspects.asked(question)
-        quick = _quick_answer(content, question)
+        quick = _quick_answer(content, question) if asked.yes_no or asked.aspect is None else None
         text = render.first_answer(content, asked.aspect, asked.yes_no, place, loc, _, quick)
         return text, aspects.SECTION_OF.get(asked.aspect, "overview") if quick is None else "overview"
     if section == "details":
