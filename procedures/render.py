@@ -156,7 +156,8 @@ def _fit(lines: list[str], limit: int = FIRST_ANSWER_LIMIT) -> str:
 # --------------------------------------------------------------------------- the first reply
 
 def heading(content: dict, loc: Localize) -> str:
-    return f"📋 {loc(content['name'])}"
+    """The short everyday title; with the case the resident named when there is one."""
+    return f"📋 {loc(content.get('case') or content['name'])}"
 
 
 def first_answer(content: dict, aspect: str | None, yes_no: bool, office: Office, loc: Localize, _: Gettext,

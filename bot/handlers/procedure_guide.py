@@ -52,8 +52,26 @@ def show(turn: Turn, procedure: str, section: str, remember: bool = True, questi
         if not steps or steps[-1] != [procedure, section]:
             steps.append([procedure, section])
         del steps[:-10]
-    text, shown = _text(turn, entry.content, section, question)
-    return [Reply(text, quick_replies=_choices(turn, procedure, shown), buttons=_portal_button(turn, entry.content))]
+    content = _for_case(turn, procedure, entry.content, question)
+    text, shown = _text(turn, content, section, question)
+    return [Reply(text, quick_replies=_choices(turn, procedure, shown), buttons=_portal_button(turn, content))]
+
+
+def _for_case(turn: Turn, procedure: str, content: dict, question: str | None) -> dict:
+    """The procedure as it applies to the case the resident named ("mất căn cước": a replacement, with
+    the replacement's portal page), remembered for the taps that follow."""
+    cases = content.get("cases") or []
+    chosen = turn.state.setdefault("cases", {})
+    if question is not None:
+        named = next((c for c in cases if aspects.mentions(question, c["cues"])), None)
+        if named is not None:
+            chosen[procedure] = named["id"]
+        else:
+            chosen.pop(procedure, None)
+    case = next((c for c in cases if c["id"] == chosen.get(procedure)), None)
+    if case is None:
+        return content
+    return {**content, **{k: case[k] for k in ("code", "formality_id") if k in case}, "case": case["title"]}
 
 
 def office(turn: Turn, content: dict) -> render.Office:
