@@ -1,4 +1,7 @@
-"""The end of a guided flow written out: the personal checklist, fee, time, where to go."""
+"""The end of a guided flow written out: the personal checklist, fee, time, where to go.
+
+Unlike the first reply to a question (procedures/render.py), the result of a guide is the resident's
+full checklist for their case, so its facts are given in full, with the code the desk looks it up by."""
 from __future__ import annotations
 
 from typing import Callable
@@ -12,19 +15,19 @@ Gettext = Callable[..., str]
 
 
 def checklist_lines(result: Result, loc: Localize, _: Gettext) -> list[str]:
-    items = [render.plain(loc(d)) or loc(d) for d in result.documents]
+    items = [loc(d) for d in result.documents]
     if not items:
         return [_("The list of papers for this case is not confirmed yet. Please ask the one-stop desk before you go.")]
     return [_("📄 Papers to prepare:")] + [f"{n}. {item}" for n, item in enumerate(items, 1)]
 
 
 def fee_line(result: Result, loc: Localize, _: Gettext) -> str:
-    fee = render.plain(loc(result.fee)) if result.fee else None
+    fee = loc(result.fee)
     return _("💰 Fee: {fee}", fee=fee or _("not confirmed; please ask the one-stop desk"))
 
 
 def time_line(result: Result, loc: Localize, _: Gettext) -> str:
-    time = render.plain(loc(result.content.get("processing_time")))
+    time = loc(result.content.get("processing_time"))
     return _("⏳ Processing time: {time}", time=time or _("not confirmed; please ask the one-stop desk"))
 
 
@@ -36,5 +39,7 @@ def summary(result: Result, office: Office, loc: Localize, _: Gettext) -> str:
     lines += [fee_line(result, loc, _), time_line(result, loc, _)]
     lines.append(_(render.ONLINE_LEVELS.get(content.get("online") or "unknown", render.ONLINE_LEVELS["unknown"])))
     lines.append(render.office_lines(office, _))
-    lines += [f"ℹ️ {render.plain(loc(note)) or loc(note)}" for note in result.notes]
+    lines += [f"ℹ️ {loc(note)}" for note in result.notes]
+    if content.get("code"):  # for the desk: the officer finds the procedure by its code
+        lines.append(_("National procedure code: {code}", code=content["code"]))
     return "\n".join(lines)

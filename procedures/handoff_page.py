@@ -12,7 +12,7 @@ from i18n import LANGUAGES, gettext
 from infra.db import get_session
 from knowledge.store import knowledge_base
 from procedures import flow as flows
-from procedures import prefill, render
+from procedures import prefill
 from procedures.handoff_token import TokenExpired, TokenInvalid, read_token
 from procedures.portal import build_portal_link
 from procedures.prefill_models import PortalClick, PrefillRecord
@@ -87,7 +87,7 @@ def show(token: str):
     details = [{"label": loc(flows.fields()[name]["label"]), "value": data["fields"][name]}
                for name in data.get("order") or [] if name in data.get("fields", {})]
     page = render_template(
-        "handoff/page.html", _=_gettext(lang), lang=lang, loc=loc, plain=render.plain, result=result, details=details,
+        "handoff/page.html", _=_gettext(lang), lang=lang, loc=loc, result=result, details=details,
         portal_href=f"/go/{token}/portal" if _portal_link(result) else None,
         expires=prefill.as_utc(record.expires_at).strftime("%d/%m/%Y"),
     )

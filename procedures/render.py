@@ -39,14 +39,14 @@ ONLINE_ANSWERS = {
 # What marks a citation or a remark about our sources: kept for "Details", never in the first reply.
 CITATION = re.compile(
     r"\b[1-3]\.\d{6}\b|\d{1,4}/\d{4}/[A-ZĐ]|\bC08_|\b(Thông tư|Nghị định|Nghị quyết|Circular|Decree|Resolution)\b"
-    r"|\bLuật [A-ZĐ]|\b(?:the )?Law on\b|khảo sát|survey|Cổng DVC|\bmã\b|\bcodes?\b|chưa kiểm tra|not checked"
+    r"|(?-i:\bLuật [A-ZĐ])|\b(?:the )?Law on\b|khảo sát|survey|Cổng DVC|\bmã\b|\bcodes?\b|chưa kiểm tra|not checked"
     r"|Cổng Dịch vụ công (quốc gia |Bộ Công an )?(ghi|có|không ghi)|(national |the )?portal (lists|gives|states|has|shows|data)"
     r"|dữ liệu \d{1,2}/\d{4}|\b\d{1,2}/20\d\d\)|theo trang|according to the .*page",
     re.IGNORECASE)
 CAVEAT = re.compile(r"chưa (được )?xác nhận|not confirmed|chưa rõ|unclear", re.IGNORECASE)
 _CITED_CLAUSE = re.compile(
     r",?\s+\b(theo|under|according to|as set by|in line with)\s+(Điều \d+\s+|Article \d+ of\s+)?(the\s+)?"
-    r"(Thông tư|Nghị định|Nghị quyết|Luật|Circular|Decree|Resolution|Law)\b[^.;()]*", re.IGNORECASE)
+    r"(Thông tư|Nghị định|Nghị quyết|(?-i:Luật)|Circular|Decree|Resolution|Law)\b[^.;()]*", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\(([^()]*)\)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -128,7 +128,7 @@ def brief(content: dict, field: str) -> object:
     return (content.get("brief") or {}).get(field)
 
 
-def _resident_text(content: dict, field: str, loc: Localize, drop_caveats: bool = False) -> str | None:
+def resident_text(content: dict, field: str, loc: Localize, drop_caveats: bool = False) -> str | None:
     return loc(brief(content, field)) or plain(loc(content.get(field)), drop_caveats)
 
 
@@ -177,7 +177,7 @@ def first_answer(content: dict, aspect: str | None, yes_no: bool, office: Office
     if aspect == "place":
         return _fit([head, office_lines(office, _), _online_short(content, office, _)])
     place = place_line(office, _)
-    summary = _fit([_resident_text(content, "summary", loc) or ""], FIRST_ANSWER_LIMIT - len(head) - len(place) - 2)
+    summary = _fit([resident_text(content, "summary", loc) or ""], FIRST_ANSWER_LIMIT - len(head) - len(place) - 2)
     return _fit([head, summary, place, deadline_line(content, loc, _)])
 
 
@@ -198,22 +198,22 @@ def _papers_short(content: dict, office: Office, loc: Localize, _: Gettext) -> s
 
 
 def fee_line(content: dict, office: Office, loc: Localize, _: Gettext) -> str:
-    return _("💰 Fee: {fee}", fee=_resident_text(content, "fee", loc) or unknown(office, _))
+    return _("💰 Fee: {fee}", fee=resident_text(content, "fee", loc) or unknown(office, _))
 
 
 def time_line(content: dict, office: Office, loc: Localize, _: Gettext) -> str:
-    return _("⏳ Processing time: {time}", time=_resident_text(content, "processing_time", loc) or unknown(office, _))
+    return _("⏳ Processing time: {time}", time=resident_text(content, "processing_time", loc) or unknown(office, _))
 
 
 def deadline_line(content: dict, loc: Localize, _: Gettext) -> str | None:
-    text = _resident_text(content, "deadline", loc)
+    text = resident_text(content, "deadline", loc)
     return _("⏰ Deadline: {text}", text=text) if text else None
 
 
 def online_answer(content: dict, office: Office, loc: Localize, _: Gettext, yes_no: bool = True) -> str:
     level = content.get("online") or "unknown"
     lead = _(ONLINE_ANSWERS[level] if yes_no else ONLINE_LEVELS[level])
-    note = _resident_text(content, "online_note", loc, drop_caveats=True)
+    note = resident_text(content, "online_note", loc, drop_caveats=True)
     if level == "unknown":
         lead = _("Whether it can be done online is {unknown}.", unknown=unknown(office, _))
     return f"{lead} {note}" if note else lead

@@ -100,3 +100,29 @@ def test_a_lost_card_links_the_replacement_page(chat):
     assert fee.urls[0].endswith(REPLACEMENT_PAGE)
     first = chat.ask("làm căn cước lần đầu cần gì")
     assert first.urls[0].endswith(FIRST_ISSUE_PAGE)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_aspect_of_every_procedure_fits_a_phone(lang):
+    """What a fee, time, place, papers or online question gets first, for every procedure."""
+    from i18n import gettext
+    from procedures import render
+
+    commune = Commune(name="Xã Bình An", address="Thôn Trung, xã Bình An", phone="0263 3811 000",
+                      police_name="Công an xã Bình An", police_address="Thôn Đông, xã Bình An", police_phone="069 2")
+    loc = lambda value: value if value is None or isinstance(value, str) else value.get(lang) or value["vi"]  # noqa: E731
+    _ = lambda message, **values: gettext(lang, message, **values)  # noqa: E731
+    failures = []
+    for procedure in procedure_ids():
+        content = procedure_content(procedure)
+        office = render.office_for(content, commune, lambda hours: "Thứ Hai–Thứ Sáu: 07:30–11:30, 13:30–17:00", loc, _)
+        for aspect in (None, "papers", "fee", "time", "place", "online"):
+            for yes_no in (False, True):
+                text = render.first_answer(content, aspect, yes_no, office, loc, _)
+                if len(text) > LIMIT or CITATION.search(text) or len(text.splitlines()) < 2:
+                    failures.append((procedure, aspect, yes_no, len(text), text))
+        for quick in content.get("quick_answers") or []:
+            text = render.first_answer(content, None, True, office, loc, _, quick)
+            if len(text) > LIMIT or CITATION.search(text):
+                failures.append((procedure, "quick", True, len(text), text))
+    assert failures == []
