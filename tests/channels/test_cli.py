@@ -34,9 +34,7 @@ def test_add_list_set_keeps_tokens_encrypted(app, runner):
         assert "fb-new-token" not in rows["facebook"].access_token
         assert crypto.decrypt(rows["facebook"].access_token) == "fb-new-token"
         assert crypto.decrypt(rows["zalo"].refresh_token) == "zr-secret"
-
-
-def test_clear_errors(app, runner):
+    # the commune police post: its own name, address, phone and hours
     police = runner.invoke(args=["communes", "set", "xa-c", "--police-name", "Công an xã Cát Tiên", "--police-address",
                                  "Thôn 2", "--police-phone", "069 1", "--police-hours",
                                  '{"days": [0,1,2,3,4,5], "periods": [["07:00","11:00"]]}'])
@@ -44,6 +42,9 @@ def test_clear_errors(app, runner):
     row = json.loads(runner.invoke(args=["communes", "list", "--json"]).output.strip().splitlines()[-1])
     assert row["police"] == {"name": "Công an xã Cát Tiên", "address": "Thôn 2", "phone": "069 1",
                              "hours": {"days": [0, 1, 2, 3, 4, 5], "periods": [["07:00", "11:00"]]}}
+
+
+def test_clear_errors(app, runner):
     assert "no commune" in runner.invoke(args=["communes", "set", "nowhere", "--name", "x"]).output
     assert "needs --name" in runner.invoke(args=["communes", "add", "xa-d"]).output
     runner.invoke(args=["communes", "add", "xa-d", "--name", "D", "--facebook-page-id", "1", "--facebook-page-token", "t"])
