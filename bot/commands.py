@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.aspects import section_asked
 from knowledge.normalize import normalize_vietnamese
 
 DATA = Path(__file__).parent / "data"
@@ -37,9 +38,5 @@ def requested_language(text: str | None) -> str | None:
 
 
 def requested_section(text: str | None) -> str | None:
-    """Which part of a procedure guide a question asks for: documents, fee, where, or None."""
-    plain = f" {normalize_vietnamese(text or '').plain} "
-    for section, phrases in _table("aspects.yaml").items():
-        if any(f" {p} " in plain for p in phrases):
-            return section
-    return None
+    """Which part of a procedure guide a question asks for: documents, fee, time, online, or None."""
+    return section_asked(text)  # the cue words live with the aspects (bot/data/aspects.yaml)

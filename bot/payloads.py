@@ -12,7 +12,7 @@ LANGUAGE = "LANG:"  # LANG:vi | LANG:en
 ASK = "ASK:"  # ASK:<intent id>, a choice from the menu or a clarifying question
 SECTION = "PROC:"  # PROC:<procedure id>:<section>
 
-SECTIONS = ("overview", "documents", "fee", "where")
+SECTIONS = ("overview", "documents", "fee", "time", "online", "details", "where")  # "where": before "online"
 
 
 def ask(intent: str) -> str:

@@ -84,6 +84,8 @@ def _take_value(turn: Turn, state: dict, text: str) -> list[Reply]:
         return [Reply(turn._(checked.error) + "\n" + turn.localized(field["prompt"]),
                       quick_replies=ask_field(turn, name).quick_replies)]
     value, notes = checked.value, []
+    if checked.warning:
+        notes.append(Reply(turn._(checked.warning)))
     if field["kind"] == "place":
         value, notes = _with_current_commune(turn, value)
     prefill.set_field(record, name, value)

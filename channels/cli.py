@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 
 from channels.crypto import TokenKeyError
 from channels.models import FACEBOOK, ZALO
-from channels.tenancy import Credentials, TenancyError, add_commune, describe, get_commune, set_account, update_commune
+from channels.tenancy import COMMUNE_FIELDS, Credentials, TenancyError, add_commune, describe, get_commune, set_account, update_commune
 from infra.db import session_scope
 from infra.migrate import upgrade_database
 
@@ -46,6 +46,9 @@ def commune_options(func):
     options = [
         click.option("--name"), click.option("--province"), click.option("--address"), click.option("--phone"),
         click.option("--office-hours", callback=_office_hours, help="JSON: {days, periods, note}"),
+        click.option("--police-name", help="the commune police post, e.g. \"Công an xã An Bình\""),
+        click.option("--police-address"), click.option("--police-phone"),
+        click.option("--police-hours", callback=_office_hours, help="JSON like --office-hours"),
         click.option("--facebook-page-id"), click.option("--facebook-page-token", help='token, or "-" for stdin'),
         click.option("--zalo-oa-id"), click.option("--zalo-access-token", help='token, or "-" for stdin'),
         click.option("--zalo-refresh-token", help='token, or "-" for stdin'),
@@ -58,7 +61,7 @@ def commune_options(func):
 
 def _save(slug: str, create: bool, opts: dict) -> None:
     upgrade_database(current_app.config["DATABASE_URL"])
-    fields = {k: opts[k] for k in ("name", "province", "address", "phone", "office_hours")}
+    fields = {k: opts[k] for k in COMMUNE_FIELDS}
     facebook = Credentials(opts["facebook_page_id"], _secret(opts["facebook_page_token"]))
     zalo = Credentials(opts["zalo_oa_id"], _secret(opts["zalo_access_token"]),
                        _secret(opts["zalo_refresh_token"]), opts["zalo_expires_in"])

@@ -12,7 +12,8 @@ from channels import crypto
 from channels.models import FACEBOOK, ZALO, ChannelAccount
 from infra.models import Commune
 
-COMMUNE_FIELDS = ("name", "province", "address", "phone", "office_hours")
+COMMUNE_FIELDS = ("name", "province", "address", "phone", "office_hours",
+                  "police_name", "police_address", "police_phone", "police_hours")
 
 
 class TenancyError(ValueError):
@@ -107,6 +108,8 @@ def describe(session: Session) -> list[dict]:
         rows.append({
             "slug": commune.slug, "name": commune.name, "province": commune.province,
             "address": commune.address, "phone": commune.phone, "office_hours": commune.office_hours,
+            "police": {"name": commune.police_name, "address": commune.police_address,
+                       "phone": commune.police_phone, "hours": commune.police_hours},
             FACEBOOK: _account_summary(mine.get(FACEBOOK)), ZALO: _account_summary(mine.get(ZALO)),
         })
     return rows

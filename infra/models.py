@@ -26,6 +26,12 @@ class Commune(Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     # {"vi": "...", "en": "..."} free text plus {"days": [0..6], "periods": [["07:30","11:30"], ...]}
     office_hours: Mapped[dict | None] = mapped_column(JSON)
+    # The commune police post: identity card and residence procedures are filed there, not at the
+    # People's Committee one-stop desk, so answers about them name its own place and hours.
+    police_name: Mapped[str | None] = mapped_column(String(200))
+    police_address: Mapped[str | None] = mapped_column(String(500))
+    police_phone: Mapped[str | None] = mapped_column(String(50))
+    police_hours: Mapped[dict | None] = mapped_column(JSON)  # same shape as office_hours
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -18,7 +18,7 @@ import yaml
 FLOWS = Path(__file__).parent / "flows"
 FIELDS = Path(__file__).parent / "common" / "fields.yaml"
 QUESTION_KINDS = {"yes_no", "choice", "date"}
-CONTENT_KEYS = ("code", "formality_id", "portal_url", "agency", "online", "online_note", "documents",
+CONTENT_KEYS = ("code", "formality_id", "portal_url", "agency", "office", "online", "online_note", "documents",
                 "fee", "processing_time")
 
 
@@ -181,6 +181,8 @@ def result(flow: dict, answers: dict, procedure: dict) -> Result:
     variant = flow["variants"][name]
     content = dict(procedure)
     content.update({k: variant[k] for k in CONTENT_KEYS if k in variant})
+    if content.get("brief"):  # a plain text written for the procedure's own fact, not the variant's
+        content["brief"] = {k: v for k, v in content["brief"].items() if k not in variant}
     documents = list(content.get("documents") or [])
     notes = [variant["note"]] if variant.get("note") else []
     fee = content.get("fee")

@@ -1,11 +1,14 @@
-"""The end of a guided flow written out: the personal checklist, fee, time, where to go."""
+"""The end of a guided flow written out: the personal checklist, fee, time, where to go.
+
+Unlike the first reply to a question (procedures/render.py), the result of a guide is the resident's
+full checklist for their case, so its facts are given in full, with the code the desk looks it up by."""
 from __future__ import annotations
 
 from typing import Callable
 
-from infra.models import Commune
 from procedures import render
 from procedures.flow import Result
+from procedures.render import Office
 
 Localize = Callable[[object], str | None]
 Gettext = Callable[..., str]
@@ -19,24 +22,24 @@ def checklist_lines(result: Result, loc: Localize, _: Gettext) -> list[str]:
 
 
 def fee_line(result: Result, loc: Localize, _: Gettext) -> str:
-    return _("💰 Fee: {fee}", fee=loc(result.fee) or _("not confirmed; please ask the one-stop desk"))
+    fee = loc(result.fee)
+    return _("💰 Fee: {fee}", fee=fee or _("not confirmed; please ask the one-stop desk"))
 
 
 def time_line(result: Result, loc: Localize, _: Gettext) -> str:
-    time = loc(result.content.get("processing_time")) or _("not confirmed; please ask the one-stop desk")
-    return _("⏳ Processing time: {time}", time=time)
+    time = loc(result.content.get("processing_time"))
+    return _("⏳ Processing time: {time}", time=time or _("not confirmed; please ask the one-stop desk"))
 
 
-def summary(result: Result, commune: Commune | None, loc: Localize, _: Gettext, hours: str | None) -> str:
+def summary(result: Result, office: Office, loc: Localize, _: Gettext) -> str:
+    """The result of a guide: for whom, the papers, fee, time, online level and the office to go to."""
     content = result.content
     lines = [_("✅ For your case: {title}", title=loc(result.title))]
-    if content.get("code"):
-        lines.append(_("National procedure code: {code}", code=content["code"]))
-    agency = loc(content.get("agency")) or _("not confirmed; please ask the one-stop desk")
-    lines.append(_("🏛 Handled by: {agency}", agency=agency))
     lines += checklist_lines(result, loc, _)
     lines += [fee_line(result, loc, _), time_line(result, loc, _)]
     lines.append(_(render.ONLINE_LEVELS.get(content.get("online") or "unknown", render.ONLINE_LEVELS["unknown"])))
-    lines.append(render.office_lines(commune, _, hours))
+    lines.append(render.office_lines(office, _))
     lines += [f"ℹ️ {loc(note)}" for note in result.notes]
+    if content.get("code"):  # for the desk: the officer finds the procedure by its code
+        lines.append(_("National procedure code: {code}", code=content["code"]))
     return "\n".join(lines)

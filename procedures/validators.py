@@ -18,6 +18,7 @@ from knowledge.normalize import strip_diacritics
 class Checked:
     value: str | None = None
     error: str | None = None  # an English msgid, shown through gettext
+    warning: str | None = None  # accepted, but the resident should know (an English msgid)
 
     @property
     def ok(self) -> bool:
@@ -28,6 +29,9 @@ DATE_ERROR = N_("I could not read that date. Please write it as day/month/year, 
 ID_ERROR = N_("The personal identification number has exactly 12 digits (it is printed on the chip ID card). Please check it and type it again.")
 PHONE_ERROR = N_("That does not look like a Vietnamese mobile number. Please type 10 digits starting with 0 (for example 0912345678), or +84 followed by 9 digits.")
 NAME_ERROR = N_("Please type the full name in letters only, for example Nguyễn Văn An.")
+NAME_WITHOUT_DIACRITICS = N_("Noted. The name has no diacritics: the portal and the papers need it written exactly as on "
+                             "the ID card, with diacritics (for example Nguyễn, not Nguyen). You can correct it when I "
+                             "show the summary.")
 TEXT_ERROR = N_("Please type a little more (at least 2 letters).")
 FUTURE_ERROR = N_("That date is in the future. Please check it and type it again.")
 TOO_OLD_ERROR = N_("That date is too long ago. Please check the year and type it again.")
@@ -132,7 +136,9 @@ def check_name(text: str) -> Checked:
     letters_only = all(ch.isalpha() or ch in " -'" for ch in name)
     if not letters_only or len(name.replace(" ", "")) < 2 or len(name) > 100:
         return Checked(error=NAME_ERROR)
-    return Checked(value=" ".join("-".join(_capital(part) for part in word.split("-")) for word in name.split(" ")))
+    value = " ".join("-".join(_capital(part) for part in word.split("-")) for word in name.split(" "))
+    bare = strip_diacritics(name) == name and len(name.split()) > 1  # "tran thi hoa": accepted, with a word
+    return Checked(value=value, warning=NAME_WITHOUT_DIACRITICS if bare else None)
 
 
 def _capital(word: str) -> str:

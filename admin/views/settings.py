@@ -1,4 +1,5 @@
-"""Commune settings: name, administrative unit, address, phone, office hours."""
+"""Commune settings: name, administrative unit, address, phone, office hours, and the commune police
+post (its own place, phone and hours: identity card and residence procedures are filed there)."""
 from __future__ import annotations
 
 import re
@@ -21,11 +22,13 @@ class SettingsError(ValueError):
     pass
 
 
-def parse_office_hours(form, previous: dict | None) -> dict | None:
-    days = sorted({int(d) for d in form.getlist("days") if d.isdigit() and 0 <= int(d) <= 6})
+def parse_office_hours(form, previous: dict | None, prefix: str = "") -> dict | None:
+    """Days and periods from the form fields `{prefix}days`, `{prefix}start0`, `{prefix}end0`..."""
+    days = sorted({int(d) for d in form.getlist(f"{prefix}days") if d.isdigit() and 0 <= int(d) <= 6})
     periods = []
     for i in range(PERIOD_ROWS):
-        start, end = (form.get(f"start{i}") or "").strip(), (form.get(f"end{i}") or "").strip()
+        start = (form.get(f"{prefix}start{i}") or "").strip()
+        end = (form.get(f"{prefix}end{i}") or "").strip()
         if not start and not end:
             continue
         if not (_TIME.match(start) and _TIME.match(end)) or start >= end:
@@ -51,10 +54,15 @@ def apply_settings(commune: Commune, form) -> None:
     if not name:
         raise SettingsError(_("The commune name is required."))
     hours = parse_office_hours(form, commune.office_hours)
+    police_hours = parse_office_hours(form, commune.police_hours, prefix="police_")
     commune.name = name
     commune.address = _field(form, "address", 500)
     commune.phone = _field(form, "phone", 50)
     commune.office_hours = hours
+    commune.police_name = _field(form, "police_name", 200)
+    commune.police_address = _field(form, "police_address", 500)
+    commune.police_phone = _field(form, "police_phone", 50)
+    commune.police_hours = police_hours
     if is_super():  # the province decides which province admins manage the commune
         commune.province = _field(form, "province", 200)
     if platforms.available():
@@ -62,6 +70,10 @@ def apply_settings(commune: Commune, form) -> None:
             platforms.save(commune, form)
         except platforms.PlatformError as exc:
             raise SettingsError(_(str(exc))) from None
+
+
+def _rows(hours: dict) -> list[list[str]]:
+    return (list(hours.get("periods") or []) + [["", ""]] * PERIOD_ROWS)[:PERIOD_ROWS]
 
 
 @bp.route("/c/<slug>/settings", methods=["GET", "POST"])
@@ -79,9 +91,9 @@ def settings(commune: Commune):
             bump_version()  # answers quote these facts
             flash(_("Saved."))
             return redirect(url_for("admin.settings", slug=commune.slug))
-    hours = commune.office_hours or {}
-    periods = list(hours.get("periods") or []) + [["", ""]] * PERIOD_ROWS
+    hours, police = commune.office_hours or {}, commune.police_hours or {}
     return render_template("admin/settings.html", commune=commune, error=error,
-                           days=hours.get("days") or [], periods=periods[:PERIOD_ROWS],
+                           days=hours.get("days") or [], periods=_rows(hours),
+                           police_days=police.get("days") or [], police_periods=_rows(police),
                            can_edit_province=is_super(),
                            accounts=platforms.summaries(commune) if platforms.available() else None), (400 if error else 200)

@@ -15,7 +15,7 @@ from bot import flow_session as session
 from bot import office_hours, payloads, prefill_collect
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
-from procedures import answers, prefill, validators
+from procedures import answers, prefill, render, validators
 from procedures import flow as flows
 from procedures.flow_render import summary
 from procedures.portal import build_portal_link
@@ -283,8 +283,9 @@ def _result(turn: Turn, state: dict) -> flows.Result:
 def _show_result(turn: Turn, state: dict) -> list[Reply]:
     state["phase"] = "result"
     result = _result(turn, state)
-    hours = office_hours.describe(turn.commune.office_hours if turn.commune else None, turn.lang)
-    text = summary(result, turn.commune, turn.localized, turn._, hours)
+    place = render.office_for(result.content, turn.commune, lambda hours: office_hours.describe(hours, turn.lang),
+                              turn.localized, turn._)
+    text = summary(result, place, turn.localized, turn._)
     choices = []
     if result.prefill:
         choices.append(QuickReply(turn._("Prepare my form details"), session.payload("prefill")))

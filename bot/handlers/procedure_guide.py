@@ -1,24 +1,26 @@
-"""A procedure guide, step by step: what it is → papers → fee and time → where / online.
-
-Each step is one reply with quick replies to the other steps, staff and the menu, and ends
-with the procedure's link on the national portal when its code is known.
+"""A procedure answer for a phone: the first reply answers what was asked in a few lines
+(the fee, the place, the time, the papers, online or not, yes or no first), and the rest is one
+tap away: papers, fee, time, online submission and the details (official name, national code,
+legal basis, the caveats of our sources). Every reply ends with the procedure's portal link.
 """
 from __future__ import annotations
 
 from flask import current_app
 
-from bot import office_hours, payloads
-from bot.commands import requested_section
-from bot.flow_session import payload as flow_payload
+from bot import aspects, office_hours, payloads
 from bot.context import Turn
+from bot.flow_session import payload as flow_payload
 from bot.messages import Button, QuickReply, Reply
 from i18n import N_
 from procedures import render
 from procedures.flow import has_flow
 from procedures.portal import build_portal_link
 
-SECTION_TITLES = {"overview": N_("About"), "documents": N_("Papers"), "fee": N_("Fee & time"),
-                  "where": N_("Submit online")}
+# Quick replies to the other parts of a guide; "overview" is the first reply itself.
+SECTION_TITLES = {"documents": N_("Papers"), "fee": N_("Fee"), "time": N_("Time"),
+                  "online": N_("Submit online"), "details": N_("Details")}
+SECTIONS = ("overview", *SECTION_TITLES)
+ALIASES = {"where": "online"}  # quick replies sent before the sections were renamed still work
 
 
 def handles(turn: Turn) -> bool:
@@ -32,37 +34,72 @@ def handle(turn: Turn) -> list[Reply]:
     if parsed:
         return show(turn, *parsed)
     entry = turn.chosen_kind("procedure")
-    section = requested_section(turn.incoming.text) if turn.incoming.kind == "text" else None
-    return show(turn, entry.id, section or "overview")
+    if turn.incoming.kind != "text":
+        return show(turn, entry.id, "overview")
+    return show(turn, entry.id, "overview", question=turn.incoming.text)
 
 
-def show(turn: Turn, procedure: str, section: str, remember: bool = True) -> list[Reply]:
+def show(turn: Turn, procedure: str, section: str, remember: bool = True, question: str | None = None) -> list[Reply]:
     entry = turn.entry(procedure)
     if entry is None or entry.kind != "procedure":
         turn.record("none")
         return [Reply(turn._("Sorry, I could not find that procedure."), quick_replies=turn.standard_choices())]
+    section = ALIASES.get(section, section)
+    section = section if section in SECTIONS else "overview"
     turn.record("answer", entry.id, turn.match.score if turn.match else None)
     if remember:
         steps = turn.state.setdefault("steps", [])
         if not steps or steps[-1] != [procedure, section]:
             steps.append([procedure, section])
         del steps[:-10]
-    return [Reply(_text(turn, entry.content, section), quick_replies=_choices(turn, procedure, section),
-                  buttons=_portal_button(turn, entry.content))]
+    content = _for_case(turn, procedure, entry.content, question)
+    text, shown = _text(turn, content, section, question)
+    return [Reply(text, quick_replies=_choices(turn, procedure, shown), buttons=_portal_button(turn, content))]
 
 
-def _text(turn: Turn, content: dict, section: str) -> str:
-    loc, _ = turn.localized, turn._
-    if section == "documents":
-        body = render.documents(content, loc, _)
-    elif section == "fee":
-        body = render.fee_and_time(content, loc, _)
-    elif section == "where":
-        hours = office_hours.describe(turn.commune.office_hours if turn.commune else None, turn.lang)
-        body = render.where(content, turn.commune, loc, _, hours)
-    else:
-        return render.overview(content, loc, _)
-    return f"{loc(content['name'])}\n{body}"
+def _for_case(turn: Turn, procedure: str, content: dict, question: str | None) -> dict:
+    """The procedure as it applies to the case the resident named ("mất căn cước": a replacement, with
+    the replacement's portal page), remembered for the taps that follow."""
+    cases = content.get("cases") or []
+    chosen = turn.state.setdefault("cases", {})
+    if question is not None:
+        named = next((c for c in cases if aspects.mentions(question, c["cues"])), None)
+        if named is not None:
+            chosen[procedure] = named["id"]
+        else:
+            chosen.pop(procedure, None)
+    case = next((c for c in cases if c["id"] == chosen.get(procedure)), None)
+    if case is None:
+        return content
+    return {**content, **{k: case[k] for k in ("code", "formality_id") if k in case}, "case": case["title"]}
+
+
+def office(turn: Turn, content: dict) -> render.Office:
+    """The place that handles the procedure for this resident's commune (police post or one-stop desk)."""
+    return render.office_for(content, turn.commune, lambda hours: office_hours.describe(hours, turn.lang),
+                             turn.localized, turn._)
+
+
+def _text(turn: Turn, content: dict, section: str, question: str | None) -> tuple[str, str]:
+    """The reply's text and the section it shows (a question's aspect is that section's first reply)."""
+    loc, _, place = turn.localized, turn._, office(turn, content)
+    if section == "overview":
+        asked = aspects.asked(question)
+        quick = _quick_answer(content, question) if asked.yes_no or asked.aspect is None else None
+        text = render.first_answer(content, asked.aspect, asked.yes_no, place, loc, _, quick)
+        return text, aspects.SECTION_OF.get(asked.aspect, "overview") if quick is None else "overview"
+    if section == "details":
+        return render.details(content, loc, _), section
+    body = {"documents": render.documents, "fee": render.fee, "time": render.time,
+            "online": render.online}[section](content, place, loc, _)
+    return f"{render.heading(content, loc)}\n{body}", section
+
+
+def _quick_answer(content: dict, question: str | None) -> dict | None:
+    """A written answer to a frequent yes/no question about this procedure ("without a household book?")."""
+    if not question:
+        return None
+    return next((q for q in content.get("quick_answers") or [] if aspects.mentions(question, q["cues"])), None)
 
 
 def _choices(turn: Turn, procedure: str, current: str) -> list[QuickReply]:

@@ -94,3 +94,18 @@ def test_platform_tokens_are_write_only(app, staff_a):
     with app.app_context():
         assert get_session().scalar(select(ChannelAccount)).access_token == stored  # empty field: unchanged
     assert post(staff_a, "/admin/c/demo/settings", {**form, "facebook_id": "not-a-number"}).status_code == 400
+
+
+def test_the_police_post_is_a_setting_the_identity_card_answer_names(app, staff_a):
+    response = post(staff_a, "/admin/c/demo/settings", {
+        "name": "Xã An Bình", "address": "12 Đường Lúa", "police_name": "Công an xã An Bình",
+        "police_address": "5 Đường Mía", "police_phone": "069 111 222", "police_days": ["0", "1", "2", "3", "4", "5"],
+        "police_start0": "07:00", "police_end0": "11:00"})
+    assert response.status_code == 302
+    reply = chat(app.test_client(), "làm căn cước ở đâu")[0]["text"]
+    assert "Nộp trực tiếp: Công an xã An Bình, 5 Đường Mía." in reply and "069 111 222" in reply
+    assert "Thứ Hai–Thứ Bảy: 07:00–11:00" in reply and "12 Đường Lúa" not in reply
+    page = staff_a.get("/admin/c/demo/settings").get_data(as_text=True)
+    assert 'value="5 Đường Mía"' in page and 'name="police_start0" value="07:00"' in page
+    bad = {"name": "Xã An Bình", "police_days": ["0"], "police_start0": "11:00", "police_end0": "08:00"}
+    assert post(staff_a, "/admin/c/demo/settings", bad).status_code == 400

@@ -23,6 +23,7 @@ def test_add_list_set_keeps_tokens_encrypted(app, runner):
     assert row["slug"] == "xa-c" and row["office_hours"]["days"] == [0, 1, 2, 3, 4]
     assert row["facebook"] == {"id": "555", "access_token": "set", "refresh_token": None, "expires_at": None}
     assert row["zalo"]["id"] == "777" and row["zalo"]["refresh_token"] == "set"
+    assert row["police"] == {"name": None, "address": None, "phone": None, "hours": None}
     assert "secret" not in listed.output
     # a token read from standard input replaces the old one
     changed = runner.invoke(args=["communes", "set", "xa-c", "--facebook-page-token", "-", "--phone", "0263 222"],
@@ -33,6 +34,14 @@ def test_add_list_set_keeps_tokens_encrypted(app, runner):
         assert "fb-new-token" not in rows["facebook"].access_token
         assert crypto.decrypt(rows["facebook"].access_token) == "fb-new-token"
         assert crypto.decrypt(rows["zalo"].refresh_token) == "zr-secret"
+    # the commune police post: its own name, address, phone and hours
+    police = runner.invoke(args=["communes", "set", "xa-c", "--police-name", "Công an xã Cát Tiên", "--police-address",
+                                 "Thôn 2", "--police-phone", "069 1", "--police-hours",
+                                 '{"days": [0,1,2,3,4,5], "periods": [["07:00","11:00"]]}'])
+    assert police.exit_code == 0, police.output
+    row = json.loads(runner.invoke(args=["communes", "list", "--json"]).output.strip().splitlines()[-1])
+    assert row["police"] == {"name": "Công an xã Cát Tiên", "address": "Thôn 2", "phone": "069 1",
+                             "hours": {"days": [0, 1, 2, 3, 4, 5], "periods": [["07:00", "11:00"]]}}
 
 
 def test_clear_errors(app, runner):

@@ -86,11 +86,19 @@ def procedure_content(procedure: str) -> dict:
     return yaml.safe_load((PROCEDURES / f"{procedure}.yaml").read_text(encoding="utf-8"))
 
 
+SECTIONS = ("documents", "fee", "time", "online", "details")  # one tap away from the first reply
+
+
 def section_of(said: Said, procedure: str) -> str | None:
-    """Which section of `procedure`'s guide a reply shows: the one its quick replies leave out."""
+    """Which section of `procedure`'s guide a reply shows: the one its quick replies leave out, or
+    "overview" (the first reply) when every section is offered."""
     offered = {p.rsplit(":", 1)[1] for p in said.payloads if p.startswith(f"PROC:{procedure}:")}
-    missing = {"overview", "documents", "fee", "where"} - offered
-    return missing.pop() if len(offered) == 3 and len(missing) == 1 else None
+    if not offered or not offered <= set(SECTIONS):
+        return None
+    missing = set(SECTIONS) - offered
+    if not missing:
+        return "overview"
+    return missing.pop() if len(missing) == 1 else None
 
 
 def leads_to(said: Said, procedure: str, section: str | None = None) -> bool:

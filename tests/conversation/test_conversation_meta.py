@@ -128,7 +128,7 @@ def test_unsubscribe_as_the_very_first_message_is_recorded(new_chat, app, how):
 def test_language_switch_by_button_both_ways(chat, app):
     said = chat.tap("LANG:en")
     assert said.text == "I will reply in English from now on. How can I help you?"
-    assert {"Papers", "Fee & time", "Submit online", "Talk to staff"} <= set(chat.tap("ASK:ket-hon").titles)
+    assert {"Papers", "Fee", "Time", "Submit online", "Details", "Talk to staff"} <= set(chat.tap("ASK:ket-hon").titles)
     assert subscriber(app, "resident-1").language == "en"
     said = chat.tap("LANG:vi")
     assert said.text == "Từ giờ tôi sẽ trả lời bằng tiếng Việt. Tôi có thể giúp gì cho bạn?"
@@ -165,7 +165,7 @@ def test_an_unknown_language_payload_asks_which(chat):
 def test_the_reply_language_follows_the_residents_messages(chat):
     assert chat.ask("Hello, what do I need to register a birth?").text.isascii()
     follow_up = chat.tap("PROC:khai-sinh:fee")  # a tapped button keeps the language of the talk
-    assert follow_up.text.startswith("Birth registration\n💰 Fee:")
+    assert follow_up.text.startswith("📋 Birth registration\n💰 Fee:")
     back = chat.ask("cảm ơn bạn")  # Vietnamese again
     assert back.text.startswith("Không có gì ạ!")
     assert chat.tap("MENU").text.startswith("Bạn cần hỏi việc gì?")

@@ -2,6 +2,8 @@
 file, "ask the staff" for what is not known, and the live portal link (never the dead /p/home/)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chat_transcript import Said, procedure_content, procedure_ids, section_of
@@ -10,7 +12,11 @@ from infra.models import Commune
 from procedures.portal import build_portal_link
 
 ASK_STAFF = "hỏi cán bộ"  # how every unknown fact ends in Vietnamese
-SECTIONS = ("overview", "documents", "fee", "where")
+SECTIONS = ("overview", "documents", "fee", "time", "online", "details")
+# A legal citation, a national procedure code or a survey date: only behind "Chi tiết" (details).
+CITATION = re.compile(r"\b[1-3]\.\d{6}\b|\d+/\d{4}/[A-ZĐ]|Thông tư|Nghị định|Nghị quyết|Circular|Decree|khảo sát|survey"
+                      r"|Cổng DVC ghi|C08_")
+FIRST_ANSWER_LIMIT = 400
 
 
 def check_portal_button(said: Said, content: dict, base: str) -> None:
@@ -38,31 +44,36 @@ def check_quick_replies(said: Said, procedure: str, section: str) -> None:
 
 def check_section(said: Said, content: dict, section: str) -> None:
     vi = lambda field: (content.get(field) or {}).get("vi")  # noqa: E731 - a one-line accessor
-    if section == "overview":
+    assert said.text.startswith("📋 ")
+    if section == "details":
         assert (vi("official_name") or vi("name")) in said.text
-        if vi("summary"):
-            assert vi("summary") in said.text
         if content.get("code"):
             assert content["code"] in said.text
+        assert all(law in said.text for law in content.get("legal_basis") or [])
+        return
+    assert content["name"]["vi"] in said.text.splitlines()[0]  # the short everyday title, never the official name
+    assert not CITATION.search(said.text), (section, said.text)
+    office = content.get("office") or "commune"
+    if section == "overview":
+        assert len(said.text) <= FIRST_ANSWER_LIMIT, len(said.text)
+        assert "Nơi làm:" in said.text
     elif section == "documents":
-        documents = [d["vi"] for d in content.get("documents") or []]
-        for document in documents:
-            assert document in said.text
-        if not documents:
+        if not content.get("documents"):
             assert ASK_STAFF in said.text
-    elif section == "fee":
-        for field in ("fee", "processing_time"):
-            assert (vi(field) or ASK_STAFF) in said.text
-        if not (vi("fee") and vi("processing_time")):
+        else:
+            assert len([line for line in said.text.splitlines() if line[:1].isdigit()]) == len(content["documents"])
+    elif section in ("fee", "time"):
+        field = "fee" if section == "fee" else "processing_time"
+        assert ("Lệ phí:" if section == "fee" else "Thời gian giải quyết:") in said.text
+        if not vi(field):
             assert ASK_STAFF in said.text
-    elif section == "where":
-        if vi("online_note"):
-            assert vi("online_note") in said.text
-        assert "Bộ phận Một cửa" in said.text  # where to go in person, even without an address
-    if section != "overview":
-        assert said.text.startswith(content["name"]["vi"])
-    if (content.get("online") or "unknown") == "unknown" and section in ("overview", "where"):
-        assert ASK_STAFF in said.text  # "can it be done online?" is not known either
+    elif section == "online":
+        where = {"police": "Công an", "commune": "Bộ phận Một cửa"}.get(office)
+        assert where is None or where in said.text  # in person: the office that handles it
+        if (content.get("online") or "unknown") == "unknown":
+            assert ASK_STAFF in said.text  # "can it be done online?" is not known either
+    if office == "police":
+        assert "Một cửa" not in said.text, said.text  # the police post, not the People's Committee desk
 
 
 @pytest.mark.parametrize("procedure", procedure_ids())
@@ -73,12 +84,14 @@ def test_every_section_of_every_procedure_guide(chat, app, procedure):
     check_quick_replies(opened, procedure, "overview")
     check_section(opened, content, "overview")
     check_portal_button(opened, content, base)
-    for section in SECTIONS[1:] + SECTIONS[:1]:
+    for section in SECTIONS[1:]:
         said = chat.tap(f"PROC:{procedure}:{section}")
         check_quick_replies(said, procedure, section)
         check_section(said, content, section)
         check_portal_button(said, content, base)
-        assert "BACK" in said.payloads  # two steps deep: the way back is offered
+    said = chat.tap(f"PROC:{procedure}:overview")
+    check_section(said, content, "overview")
+    assert "BACK" in said.payloads  # two steps deep: the way back is offered
 
 
 def test_procedure_ids_are_the_data_files():
@@ -92,11 +105,12 @@ def test_a_guide_in_english(chat):
     chat.tap("LANG:en")
     content = procedure_content("khai-sinh")
     overview = chat.tap("ASK:khai-sinh")
-    assert content["summary"]["en"] in overview.text
-    assert "Papers" in overview.titles and "Talk to staff" in overview.titles
+    assert overview.text.startswith(f"📋 {content['name']['en']}") and len(overview.text) <= FIRST_ANSWER_LIMIT
+    assert content["summary"]["en"].split(". ")[0] in overview.text
+    assert {"Papers", "Fee", "Time", "Submit online", "Details", "Talk to staff"} <= set(overview.titles)
     documents = chat.tap("PROC:khai-sinh:documents")
-    assert documents.text.startswith(content["name"]["en"])
-    assert all(d["en"] in documents.text for d in content["documents"])
+    assert documents.text.startswith(f"📋 {content['name']['en']}")
+    assert all(d["en"].split(" (")[0] in documents.text for d in content["documents"])
     assert documents.buttons[0]["title"] == "Open on the portal"  # fits a 20-character button
 
 
@@ -107,8 +121,8 @@ def test_where_section_gives_the_communes_own_address_phone_and_hours(app, new_c
                                   office_hours={"days": [0, 1, 2, 3, 4], "periods": [["07:30", "11:30"], ["13:30", "17:00"]]}))
         get_session().commit()
     resident = new_chat(user="resident-tp", commune="tan-phu")
-    said = resident.tap("PROC:thuong-tru:where")
-    assert "Nộp trực tiếp: Xã Tân Phú, Ấp 3, xã Tân Phú." in said.text
+    said = resident.tap("PROC:khai-sinh:where")  # a quick reply sent before "where" became "online"
+    assert "Nộp trực tiếp: Bộ phận Một cửa Xã Tân Phú, Ấp 3, xã Tân Phú." in said.text
     assert "Giờ làm việc: Thứ Hai–Thứ Sáu: 07:30–11:30, 13:30–17:00" in said.text
     assert "0271 3123 456" in said.text
     greeting = resident.tap("START")

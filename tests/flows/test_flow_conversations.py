@@ -27,12 +27,12 @@ CASES = [
     ("khai-tu", "khai tu", ["1/1/2020", "chua", "co"],
      ["Miễn lệ phí cho người thuộc gia đình có công", "Chưa có Giấy báo tử", "Đã quá 15 ngày"], "019d2bfd-3fac"),
     ("khai-tu", "how to register a death", [RECENT_EN, "yes"], ["1.000656", "registering on time"], "019d2bfd-3fac"),
-    ("ket-hon", "đăng ký kết hôn", ["không", "có", "không", "có"],
+    ("ket-hon", "đăng ký kết hôn", ["có", "có", "không", "có"],
      ["1.000894", "Miễn lệ phí", "03 ngày làm việc"], "019d2bfd-3fac-7489-b53b-a15eb239a6fe"),
-    ("ket-hon", "dang ky ket hon", ["ko", "ko"], ["2.000806", "5 và 10 ngày"], "019d2bfd-8e13-728a-a0cd-635811d8432e"),
-    ("ket-hon", "Marriage registration", ["no", "yes", "yes", "no"],
+    ("ket-hon", "dang ky ket hon", ["co", "ko"], ["2.000806", "5 và 10 ngày"], "019d2bfd-8e13-728a-a0cd-635811d8432e"),
+    ("ket-hon", "Marriage registration", ["yes", "yes", "yes", "no"],
      ["1.000894", "Married before", "Free of charge"], "019d2bfd-3fac-7489-b53b-a15eb239a6fe"),
-    ("ket-hon", "Marriage registration", ["yes"], ["1.004746", "Re-registration"], "019d2bfd-6711-733d-b674-f82cb6606242"),
+    ("ket-hon", "Marriage registration", ["no"], ["1.004746", "Re-registration"], "019d2bfd-6711-733d-b674-f82cb6606242"),
     ("tinh-trang-hon-nhan", "xác nhận tình trạng hôn nhân", ["để kết hôn", "rồi", "chưa", "không"],
      ["1.004873", "chỉ được cấp 01 bản", "bản án/quyết định ly hôn", "3 ngày làm việc"], "019d2bfd-6eb3"),
     ("tinh-trang-hon-nhan", "xac nhan tinh trang hon nhan", ["2", "chua", "co", "co"],
@@ -117,12 +117,12 @@ def test_english_flow_is_in_english_and_vietnamese_in_vietnamese(chat):
     english = chat()
     english.say("Marriage registration")
     english.tap("FLOW:start:ket-hon")
-    assert "Did you register this marriage before" in english.text
+    assert "Is this the first time you two register your marriage?" in english.text
     assert [q["title"] for q in english.replies[-1]["quick_replies"]][:2] == ["Yes", "No"]
     vietnamese = chat()
     vietnamese.say("đăng ký kết hôn")
     vietnamese.tap("FLOW:start:ket-hon")
-    assert "Hai bạn đã đăng ký kết hôn trước đây" in vietnamese.text
+    assert "Đây là lần đầu hai bạn đăng ký kết hôn" in vietnamese.text
 
 
 def test_typed_step_by_step_starts_the_flow_of_the_guide_on_screen(chat):
@@ -132,7 +132,7 @@ def test_typed_step_by_step_starts_the_flow_of_the_guide_on_screen(chat):
     assert "Bạn đang có tạm trú ở đây" in resident.text
     other = chat()
     other.say("huong dan tung buoc dang ky ket hon")
-    assert "Hai bạn đã đăng ký kết hôn trước đây" in other.text
+    assert "Đây là lần đầu hai bạn đăng ký kết hôn" in other.text
 
 
 def test_flow_files_are_consistent_and_sourced():

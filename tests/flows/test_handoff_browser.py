@@ -144,3 +144,32 @@ def test_bad_links_in_chromium_show_a_clear_page(server, browser, kb, suffix):
     text = page.locator("body").inner_text()
     assert wanted in text and "Sao chép" not in text
     assert all(value not in text for value in STORED.values())
+
+
+def _link_only(base: str) -> str:
+    """A checklist page without prepared data: the lost-card guide, "My checklist page"."""
+    user = "browser-lost-card"
+    _chat(base, user, {"payload": "FLOW:start:can-cuoc"}, [])
+    _chat(base, user, {"text": "mất thẻ"}, [])
+    replies = _chat(base, user, {"payload": "FLOW:link"}, [])
+    go = [b["url"] for r in replies for b in r["buttons"] if "/go/" in b["url"]]
+    assert len(go) == 1
+    return go[0]
+
+
+def test_the_portal_button_is_on_the_first_screen_of_a_phone(server, browser):
+    """390×844 (a common phone): the way to the portal is seen without scrolling, with or without
+    prepared details; a page without prepared details does not talk about copying them."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    for url, has_details in ((_run_flow(server, []), True), (_link_only(server), False)):
+        page.goto(url)
+        box = page.locator("#portal").bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844, box
+        assert page.evaluate("window.scrollY") == 0
+        text = page.locator("main").inner_text()
+        assert ("Sao chép" in text) == has_details
+        assert ("sao chép" in text.lower()) == has_details  # nor "copy each detail from this page"
+        assert ("xóa dữ liệu của tôi" in text) == has_details
+    assert "Cấp lại thẻ căn cước" in page.locator("#procedure").inner_text()  # a lost card: the replacement
+    context.close()

@@ -100,3 +100,9 @@ def test_text_and_dispatch():
     assert v.check_text("1").error == v.TEXT_ERROR
     assert v.check("phone", "0912345678").ok and not v.check("personal_id", "12").ok
     assert v.check("place", "xã Phú Hồ").ok
+
+
+def test_a_name_without_diacritics_is_accepted_with_a_word():
+    bare = v.check_name("tran thi hoa")
+    assert bare.ok and bare.value == "Tran Thi Hoa" and bare.warning == v.NAME_WITHOUT_DIACRITICS
+    assert v.check_name("Trần Thị Hoa").warning is None
