@@ -3,6 +3,7 @@
 Each module has one job and two functions: `handles(turn) -> bool` and `handle(turn) -> list[Reply]`.
 """
 from bot.handlers import (
+    catalogue_answer,
     clarify,
     faq_answer,
     greeting,
@@ -30,6 +31,7 @@ HANDLERS = (
     faq_answer,
     greeting,
     thanks,
+    catalogue_answer,  # the national catalogue, when no curated intent answers (issue 13)
     clarify,
     unknown,  # always last: it handles everything
 )
