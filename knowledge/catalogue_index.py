@@ -23,8 +23,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from knowledge.catalogue_terms import (Lexicon, everyday_keywords, everyday_title, load_lexicon, plain, province_key,
-                                       with_actions)
+from knowledge.catalogue_terms import (Lexicon, actions_in, everyday_keywords, everyday_title, load_lexicon, plain,
+                                       province_key)
 from knowledge.normalize import normalize_vietnamese
 
 # how much a phrase of each kind can stand for the procedure on its own
@@ -73,6 +73,7 @@ class CatalogueIndex:
     """An immutable search index over the catalogue's procedures."""
 
     SHORTLIST = 12
+    POOL = 300  # entries, by evidence, whose phrases are scored
     CONTAINMENT = 0.65  # share of the best phrase's containment in the score; the rest: all evidence
     EVIDENCE_HALF = 12.0  # summed feature weight at which the evidence counts half
     VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
@@ -102,11 +103,21 @@ class CatalogueIndex:
 
     def features(self, text: str) -> list[str]:
         """Syllables that are not filler, and syllable pairs with at least one such syllable."""
-        tokens = normalize_vietnamese(text).tokens
+        return self._features(normalize_vietnamese(text).tokens)
+
+    def _features(self, tokens: tuple[str, ...] | list[str]) -> list[str]:
         filler = self.lexicon.filler
         feats = [t for t in tokens if t not in filler and not t.isdigit()]
-        feats += [f"{a}_{b}" for a, b in zip(tokens, tokens[1:]) if a not in filler or b not in filler]
+        pairs = self.lexicon.kept_pairs
+        feats += [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])
+                  if a not in filler or b not in filler or f"{a}_{b}" in pairs]
         return list(dict.fromkeys(feats))
+
+    def query_features(self, text: str) -> list[str]:
+        """The message's features, with the official words of the actions it expresses."""
+        tokens = normalize_vietnamese(text).tokens
+        added = actions_in(" ".join(tokens), self.lexicon)
+        return self._features(list(tokens) + ([""] + added.split() if added else []))
 
     def _build(self) -> None:
         phrase_entry, phrase_kind, phrase_feats = [], [], []
@@ -128,10 +139,12 @@ class CatalogueIndex:
         self.feature_id = {f: i for i, f in enumerate(self.weights)}
         self.feature_weight = np.array(list(self.weights.values()), dtype=np.float64)
         self.phrase_entry = np.array(phrase_entry, dtype=np.int64)
+        # phrases are in entry order: each entry's phrases are one range
+        everyone = np.arange(len(self.procedures))
+        self.entry_phrases = (np.searchsorted(self.phrase_entry, everyone, side="left"),
+                              np.searchsorted(self.phrase_entry, everyone, side="right"))
         self.phrase_kind = np.array(phrase_kind, dtype=np.float64)
         self.phrase_scale = 1.0 / np.array([sum(self.weights[f] for f in feats) for feats in phrase_feats])
-        # phrases are in entry order: where each entry's phrases start (every entry has its name)
-        self.entry_first_phrase = np.searchsorted(self.phrase_entry, np.arange(len(self.procedures)))
         self.phrase_postings = self._postings(phrase_feats)
         self.entry_postings = self._postings([sorted(f) for f in entry_feats])
         self.prior = np.array([self._prior(p, bool(k)) for p, k in zip(self.procedures, self.keywords)])
@@ -147,8 +160,14 @@ class CatalogueIndex:
         return items, starts, ends
 
     def _variants(self, title: str) -> list[str]:
+        """The special cases a title names; "Cấp, cấp lại ..." covers the plain case too."""
         padded = f" {plain(title)} "
-        return [v for v in self.lexicon.variants if f" {v.replace('_', ' ')} " in padded]
+        found = []
+        for v in self.lexicon.variants:
+            words = v.split("_")
+            if f" {' '.join(words)} " in padded and f" {words[0]} {' '.join(words)} " not in padded:
+                found.append(v)
+        return found
 
     @staticmethod
     def _prior(proc: Procedure, has_keywords: bool) -> float:
@@ -168,33 +187,48 @@ class CatalogueIndex:
     # ------------------------------------------------------------------ searching
     def search(self, text: str, province: str | None = None) -> list[Hit]:
         """The best procedures for the message, best first; SPECIFIC ones only of `province`."""
-        feats = self.features(with_actions(text, self.lexicon))
+        feats = self.query_features(text)
         ids = [self.feature_id[f] for f in feats if f in self.feature_id]
         if not ids:
             return []
         weights = self.feature_weight[ids]
-        matched = _weighted_counts(*self.phrase_postings, ids, weights, len(self.phrase_entry))
-        # squared: a phrase half present is worth a quarter, so grazing many topics finds none
-        containment = np.square(matched * self.phrase_scale) * self.phrase_kind
-        contained = np.maximum.reduceat(containment, self.entry_first_phrase)
         evidence = _weighted_counts(*self.entry_postings, ids, weights, len(self.procedures))
+        # the entries with the most evidence are the only ones whose phrases are looked at
+        pool = min(self.POOL, len(evidence))
+        candidates = np.argpartition(-evidence, pool - 1)[:pool]
+        candidates = candidates[evidence[candidates] > 0]
+        matched = _weighted_counts(*self.phrase_postings, ids, weights, len(self.phrase_entry))
+        starts, ends = self.entry_phrases[0][candidates], self.entry_phrases[1][candidates]
+        lengths = ends - starts
+        owner = np.repeat(np.arange(len(candidates)), lengths)
+        phrases = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
+        # squared: a phrase half present is worth a quarter, so grazing many topics finds none
+        containment = np.square(matched[phrases] * self.phrase_scale[phrases]) * self.phrase_kind[phrases]
+        contained = np.zeros(len(candidates))
+        np.maximum.at(contained, owner, containment)
         # evidence saturates: a long message that tells a story first is not diluted by it
-        support = evidence / (evidence + self.EVIDENCE_HALF)
-        scores = (self.CONTAINMENT * contained + (1 - self.CONTAINMENT) * support) * self.prior
+        support = evidence[candidates] / (evidence[candidates] + self.EVIDENCE_HALF)
+        scores = (self.CONTAINMENT * contained + (1 - self.CONTAINMENT) * support) * self.prior[candidates]
         count = min(self.SHORTLIST * 4, len(scores))
+        if count == 0:
+            return []
         best = np.argpartition(-scores, count - 1)[:count]
-        top = best[np.argsort(-scores[best], kind="stable")]
+        order = best[np.argsort(-scores[best], kind="stable")]
+        top, scores = candidates[order], scores[order]
         wanted = province_key(province) if province else ""
         asked = set(feats)
+        wanted_variants = {v for v in self.lexicon.variants if v in asked}
         hits: list[Hit] = []
-        for entry in top.tolist():
-            if scores[entry] <= 0:
+        for entry, score in zip(top.tolist(), scores.tolist()):
+            if score <= 0:
                 break
             own = self.provinces[entry]
             if own and own != wanted:
                 continue  # another province's own procedure
+            # a special case the message does not ask for, or not the one it asks for
             unasked = sum(1 for v in self.variants[entry] if v not in asked)
-            hits.append(Hit(self.procedures[entry].code, round(float(scores[entry]) * self.VARIANT ** min(unasked, 2), 4)))
+            unasked += bool(wanted_variants) and not wanted_variants.intersection(self.variants[entry])
+            hits.append(Hit(self.procedures[entry].code, round(score * self.VARIANT ** min(unasked, 2), 4)))
         hits.sort(key=lambda h: -h.score)
         return hits[:self.SHORTLIST]
 

@@ -76,8 +76,9 @@ def commune_phrasings(commune_id: int | None) -> list[tuple[str, str]]:
     if commune_id is None:
         return []
     with session_scope() as session:
-        return list(session.execute(select(CataloguePhrasing.code, CataloguePhrasing.text)
-                                    .where(CataloguePhrasing.commune_id == commune_id)).tuples())
+        rows = session.execute(select(CataloguePhrasing.code, CataloguePhrasing.text)
+                               .where(CataloguePhrasing.commune_id == commune_id)).all()
+        return [(code, text) for code, text in rows]
 
 
 def load_entry(code: str) -> CatalogueEntry | None:

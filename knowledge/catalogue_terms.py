@@ -38,6 +38,7 @@ class Lexicon:
     filler: frozenset[str]
     actions: tuple[tuple[tuple[str, ...], str], ...] = ()  # everyday (plain, padded) → official words
     variants: tuple[str, ...] = ()  # plain, words joined by "_" (the index's pair features)
+    kept_pairs: frozenset[str] = frozenset()  # pairs of filler words that still tell procedures apart
 
 
 def plain(text: str) -> str:
@@ -55,18 +56,19 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     titles = tuple((str(t["official"]).lower(), str(t["everyday"])) for t in data.get("titles") or [])
     filler = frozenset(strip_diacritics(str(w)).lower() for w in data.get("filler") or [])
     actions = tuple(
-        (tuple(f" {plain(e)} " for e in item["everyday"]), " ".join(item["official"]))
+        (tuple(f" {plain(e)} " for e in item["everyday"]), plain(" ; ".join(item["official"])))
         for item in data.get("actions") or []
     )
     variants = tuple(plain(v).replace(" ", "_") for v in data.get("variants") or [])
-    return Lexicon(terms, titles, filler, actions, variants)
+    kept_pairs = frozenset(plain(p).replace(" ", "_") for p in data.get("kept_pairs") or [])
+    return Lexicon(terms, titles, filler, actions, variants, kept_pairs)
 
 
-def with_actions(text: str, lexicon: Lexicon) -> str:
-    """The message with the official words of the actions it expresses appended."""
-    padded = f" {plain(text)} "
-    added = [official for everyday, official in lexicon.actions if any(e in padded for e in everyday)]
-    return f"{text} . {' '.join(added)}" if added else text
+def actions_in(plain_text: str, lexicon: Lexicon) -> str:
+    """The official words of the actions a (plain, diacritic-free) message expresses:
+    "giấy phép hết hạn" asks for "gia hạn"."""
+    padded = f" {plain_text} "
+    return " ".join(official for everyday, official in lexicon.actions if any(e in padded for e in everyday))
 
 
 def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None = None) -> list[str]:

@@ -45,12 +45,16 @@ def out_of_scope(snapshot: Snapshot, match: Match) -> bool:
 
 def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, match: Match | None = None,
             province: str | None = None, local: list[tuple[str, str]] | None = None) -> TierAnswer:
-    """Curated first; the catalogue only when no curated intent answers and the message is not
-    one the knowledge base knows to be out of scope. `local`: the commune's own phrasings."""
+    """Curated first; the catalogue when no curated intent answers. A message the knowledge base
+    knows as out of scope gets a catalogue answer only when the catalogue is confident (never a
+    clarifying choice): its out-of-scope examples predate the catalogue. `local`: the commune's
+    own phrasings."""
     match = match if match is not None else snapshot.index.match(text)
-    if match.decision == "answer" or index is None or out_of_scope(snapshot, match):
+    if match.decision == "answer" or index is None:
         return TierAnswer(match, None, curated_code(snapshot, match))
     found = _local_phrasing(text, local or [], index) or index.match(text, province)
+    if found.decision == "clarify" and out_of_scope(snapshot, match):
+        found = CatalogueMatch("none", None, found.score, found.hits)
     return TierAnswer(match, found, found.code if found.decision == "answer" else None)
 
 

@@ -27,11 +27,11 @@ HANDLERS = (
     unsubscribe,
     guided_flow,
     status_lookup,
+    catalogue_answer,  # the national catalogue, when no curated intent answers (issue 13)
     procedure_guide,
     faq_answer,
     greeting,
     thanks,
-    catalogue_answer,  # the national catalogue, when no curated intent answers (issue 13)
     clarify,
     unknown,  # always last: it handles everything
 )

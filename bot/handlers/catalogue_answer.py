@@ -23,8 +23,8 @@ TITLE_CHARS = 20  # quick-reply titles are cut by the platforms at 20 characters
 
 
 def _tier(turn: Turn) -> TierAnswer | None:
-    """The two tiers' answer for a typed message the curated intents do not answer (computed once)."""
-    if turn.incoming.kind != "text" or turn.match is None or turn.match.decision == "answer":
+    """The two tiers' answer for a typed message (computed once per turn)."""
+    if turn.incoming.kind != "text" or turn.match is None:
         return None
     if "catalogue" not in turn.outcome_cache:
         index = catalogue().index()
@@ -43,7 +43,15 @@ def handles(turn: Turn) -> bool:
     if tier is None or tier.catalogue is None:
         return False
     found = tier.catalogue
-    return found.decision == "answer" or (found.decision == "clarify" and turn.match.decision == "none")
+    if found.decision == "answer":
+        return True
+    # a clarifying choice: unless the curated intents offer one of their own that is as likely
+    return found.decision == "clarify" and (turn.match.decision == "none" or found.score >= _answer_bar())
+
+
+def _answer_bar() -> float:
+    index = catalogue().index()
+    return index.thresholds.answer if index is not None else 1.0
 
 
 def handle(turn: Turn) -> list[Reply]:
@@ -101,8 +109,9 @@ def _clarify(turn: Turn, codes: list[str], score: float) -> list[Reply]:
     for code in codes[:3]:
         entry = _visible(turn, code)
         if entry is not None:
-            title = everyday_title(entry.name)
-            short = title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
-            choices.append((f"{len(choices) + 1}. {title}", QuickReply(f"{len(choices) + 1}. {short}", f"{PICK}{code}")))
+            title, number = everyday_title(entry.name), f"{len(choices) + 1}. "
+            room = TITLE_CHARS - len(number)
+            short = title if len(title) <= room else title[:room - 1].rsplit(" ", 1)[0] + "…"
+            choices.append((number + title, QuickReply(number + short, f"{PICK}{code}")))
     text = "\n".join([turn._("I am not sure I understood. Did you mean one of these?")] + [line for line, _ in choices])
     return [Reply(text, quick_replies=[q for _, q in choices] + [QuickReply(turn._("None of these"), payloads.NOT_THIS)])]
