@@ -73,7 +73,7 @@ class CatalogueIndex:
     """An immutable search index over the catalogue's procedures."""
 
     SHORTLIST = 12
-    POOL = 300  # entries, by evidence, whose phrases are scored
+    POOL = 200  # entries, by evidence, whose phrases are scored
     CONTAINMENT = 0.65  # share of the best phrase's containment in the score; the rest: all evidence
     EVIDENCE_HALF = 12.0  # summed feature weight at which the evidence counts half
     VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
@@ -87,7 +87,8 @@ class CatalogueIndex:
         self.keywords = [everyday_keywords(p.name, list(p.categories), self.lexicon) for p in self.procedures]
         self.provinces = [province_key(p.province) if p.kind == "SPECIFIC" and p.province else "" for p in self.procedures]
         self.position = {p.code: i for i, p in enumerate(self.procedures)}
-        self.variants = [self._variants(title) for title in self.titles]
+        self.variants = [frozenset(self._variants(title)) for title in self.titles]
+        self._variant_set = frozenset(self.lexicon.variants)
         self._build()
 
     # ------------------------------------------------------------------ building
@@ -143,8 +144,8 @@ class CatalogueIndex:
         everyone = np.arange(len(self.procedures))
         self.entry_phrases = (np.searchsorted(self.phrase_entry, everyone, side="left"),
                               np.searchsorted(self.phrase_entry, everyone, side="right"))
-        self.phrase_kind = np.array(phrase_kind, dtype=np.float64)
-        self.phrase_scale = 1.0 / np.array([sum(self.weights[f] for f in feats) for feats in phrase_feats])
+        totals = np.array([sum(self.weights[f] for f in feats) for feats in phrase_feats])
+        self.phrase_factor = np.array(phrase_kind, dtype=np.float64) / np.square(totals)  # kind / total²
         self.phrase_postings = self._postings(phrase_feats)
         self.entry_postings = self._postings([sorted(f) for f in entry_feats])
         self.prior = np.array([self._prior(p, bool(k)) for p, k in zip(self.procedures, self.keywords)])
@@ -197,19 +198,20 @@ class CatalogueIndex:
         pool = min(self.POOL, len(evidence))
         candidates = np.argpartition(-evidence, pool - 1)[:pool]
         candidates = candidates[evidence[candidates] > 0]
+        if len(candidates) == 0:
+            return []
         matched = _weighted_counts(*self.phrase_postings, ids, weights, len(self.phrase_entry))
         starts, ends = self.entry_phrases[0][candidates], self.entry_phrases[1][candidates]
         lengths = ends - starts
-        owner = np.repeat(np.arange(len(candidates)), lengths)
-        phrases = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(int(lengths.sum()))
+        offsets = np.cumsum(lengths) - lengths  # where each candidate's phrases start in `phrases`
+        phrases = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]))
         # squared: a phrase half present is worth a quarter, so grazing many topics finds none
-        containment = np.square(matched[phrases] * self.phrase_scale[phrases]) * self.phrase_kind[phrases]
-        contained = np.zeros(len(candidates))
-        np.maximum.at(contained, owner, containment)
+        containment = np.square(matched[phrases]) * self.phrase_factor[phrases]
+        contained = np.maximum.reduceat(containment, offsets)
         # evidence saturates: a long message that tells a story first is not diluted by it
         support = evidence[candidates] / (evidence[candidates] + self.EVIDENCE_HALF)
         scores = (self.CONTAINMENT * contained + (1 - self.CONTAINMENT) * support) * self.prior[candidates]
-        count = min(self.SHORTLIST * 4, len(scores))
+        count = min(self.SHORTLIST + 8, len(scores))  # a few more, for the province filter
         if count == 0:
             return []
         best = np.argpartition(-scores, count - 1)[:count]
@@ -217,7 +219,7 @@ class CatalogueIndex:
         top, scores = candidates[order], scores[order]
         wanted = province_key(province) if province else ""
         asked = set(feats)
-        wanted_variants = {v for v in self.lexicon.variants if v in asked}
+        wanted_variants = self._variant_set & asked
         hits: list[Hit] = []
         for entry, score in zip(top.tolist(), scores.tolist()):
             if score <= 0:
@@ -226,11 +228,12 @@ class CatalogueIndex:
             if own and own != wanted:
                 continue  # another province's own procedure
             # a special case the message does not ask for, or not the one it asks for
-            unasked = sum(1 for v in self.variants[entry] if v not in asked)
-            unasked += bool(wanted_variants) and not wanted_variants.intersection(self.variants[entry])
-            hits.append(Hit(self.procedures[entry].code, round(score * self.VARIANT ** min(unasked, 2), 4)))
+            variants = self.variants[entry]
+            unasked = len(variants - asked) if variants else 0
+            unasked += bool(wanted_variants) and not (wanted_variants & variants)
+            hits.append(Hit(self.procedures[entry].code, score * self.VARIANT ** min(unasked, 2)))
         hits.sort(key=lambda h: -h.score)
-        return hits[:self.SHORTLIST]
+        return [Hit(h.code, round(h.score, 4)) for h in hits[:self.SHORTLIST]]
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
         return self.decide(self.search(text, province))
