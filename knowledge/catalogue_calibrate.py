@@ -42,7 +42,8 @@ class Report:
 
     def describe(self) -> str:
         t = self.thresholds
-        return (f"answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}: held-out found {self.found:.3f}, "
+        return (f"answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}: "
+                f"held-out found {self.found:.3f}, "
                 f"rejection {self.rejection:.3f}, wrong {self.wrong:.3f} over {self.positives} generated questions "
                 f"and {self.negatives} out-of-scope phrasings")
 
@@ -88,8 +89,9 @@ def calibrate(procedures: list[Procedure], entries: list[EntryData]) -> Report:
     positives = [(index.search(text), gold) for text, gold in generated_questions(index)]
     negatives = [index.search(text) for text in out_of_scope_lines(entries)]
     best: Report | None = None
-    for answer, margin in product([x / 100 for x in range(30, 96, 2)], (0.0, 0.01, 0.02, 0.04, 0.06)):
-        report = _score(index, CatalogueThresholds(answer, margin, answer), positives, negatives)
+    margins = [x / 200 for x in range(0, 13)]  # 0 to 0.06
+    for answer, margin, sure in product([x / 100 for x in range(30, 96, 2)], margins, [x / 100 for x in range(60, 102, 3)]):
+        report = _score(index, CatalogueThresholds(answer, margin, answer, sure), positives, negatives)
         if report.wrong <= MAX_WRONG and report.rejection >= MIN_REJECTION and (
                 best is None or (report.found, report.rejection) > (best.found, best.rejection)):
             best = report
@@ -98,7 +100,7 @@ def calibrate(procedures: list[Procedure], entries: list[EntryData]) -> Report:
     # then the widest band of clarifying questions that still refuses enough out-of-scope lines
     for clarify in [x / 100 for x in range(int(best.thresholds.answer * 100) - 2, 19, -2)]:
         t = best.thresholds
-        report = _score(index, CatalogueThresholds(t.answer, t.margin, clarify), positives, negatives)
+        report = _score(index, CatalogueThresholds(t.answer, t.margin, clarify, t.sure), positives, negatives)
         if report.rejection < MIN_REJECTION:
             break
         best = report
@@ -137,7 +139,7 @@ class _Probe:
 def write_thresholds(report: Report, path: Path) -> None:
     t = report.thresholds
     data = {
-        "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify},
+        "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify, "sure": t.sure},
         "held_out": {"found": report.found, "rejection": report.rejection, "wrong": report.wrong,
                      "generated_questions": report.positives, "out_of_scope_lines": report.negatives},
     }

@@ -39,6 +39,7 @@ class CatalogueThresholds:
     answer: float = 0.55
     margin: float = 0.03
     clarify: float = 0.40
+    sure: float = 1.01  # at or above: answer even when a sibling is close behind
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ class CatalogueIndex:
 
     SHORTLIST = 12
     POOL = 200  # entries, by evidence, whose phrases are scored
-    CONTAINMENT = 0.65  # share of the best phrase's containment in the score; the rest: all evidence
+    CONTAINMENT = 0.5  # share of the best phrase's containment in the score
+    TITLE = 0.2  # share of the title's containment; the rest: all the evidence
     EVIDENCE_HALF = 12.0  # summed feature weight at which the evidence counts half
     VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
 
@@ -122,9 +124,12 @@ class CatalogueIndex:
 
     def _build(self) -> None:
         phrase_entry, phrase_kind, phrase_feats = [], [], []
+        self.title_phrase = np.zeros(len(self.procedures), dtype=np.int64)
         for entry, kind, text in self._phrases():
             feats = self.features(text)
             if feats:
+                if kind == "title":
+                    self.title_phrase[entry] = len(phrase_entry)
                 phrase_entry.append(entry)
                 phrase_kind.append(KIND_WEIGHTS[kind])
                 phrase_feats.append(feats)
@@ -210,7 +215,10 @@ class CatalogueIndex:
         contained = np.maximum.reduceat(containment, offsets)
         # evidence saturates: a long message that tells a story first is not diluted by it
         support = evidence[candidates] / (evidence[candidates] + self.EVIDENCE_HALF)
-        scores = (self.CONTAINMENT * contained + (1 - self.CONTAINMENT) * support) * self.prior[candidates]
+        # the title's own words tell siblings apart ("nhập" or "thôi" quốc tịch) when a keyword fits them all
+        titled = np.square(matched[self.title_phrase[candidates]]) * self.phrase_factor[self.title_phrase[candidates]]
+        scores = (self.CONTAINMENT * contained + self.TITLE * titled
+                  + (1 - self.CONTAINMENT - self.TITLE) * support) * self.prior[candidates]
         count = min(self.SHORTLIST + 8, len(scores))  # a few more, for the province filter
         if count == 0:
             return []
@@ -244,7 +252,7 @@ class CatalogueIndex:
             return CatalogueMatch("none", None, hits[0].score if hits else 0.0, tuple(hits[:3]))
         top = hits[0]
         runner_up = next((h.score for h in hits[1:] if self.title(h.code) != self.title(top.code)), 0.0)
-        if top.score >= t.answer and top.score - runner_up >= t.margin:
+        if top.score >= t.sure or (top.score >= t.answer and top.score - runner_up >= t.margin):
             return CatalogueMatch("answer", top.code, top.score, tuple(hits[:3]))
         return CatalogueMatch("clarify", None, top.score, tuple(hits[:3]))
 
