@@ -11,7 +11,6 @@ the everyday keywords and titles, half without diacritics, with story openings.
 """
 from __future__ import annotations
 
-import json
 import os
 import resource
 import statistics

@@ -3,8 +3,8 @@
 Held-out messages are generated from the catalogue itself: residents' openings and endings
 around an everyday keyword of a procedure or its short title, half without diacritics, some
 with a word dropped. Messages that no catalogue procedure fits are listed in
-knowledge/data/catalogue_out_of_scope.txt (with the knowledge base's small talk). The thresholds kept are those that answer the most
-generated questions while wrong answers stay ≤ 5 % and ≥ 90 % of the others are refused.
+knowledge/data/catalogue_out_of_scope.txt (with the knowledge base's small talk). The thresholds
+kept are those that answer the most generated questions while wrong answers stay ≤ 5 % and ≥ 90 % of the others are refused.
 """
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.catalogue_index import CatalogueIndex, CatalogueThresholds, Hit, Procedure
+from knowledge.catalogue_index import (
+    CatalogueIndex,
+    CatalogueThresholds,
+    Hit,
+    Procedure,
+)
 from knowledge.content import EntryData
 from knowledge.normalize import strip_diacritics
 
@@ -24,7 +29,8 @@ OPENINGS = ("", "cho em hỏi", "cho mình hỏi", "xin hỏi", "chị ơi", "an
 ENDINGS = ("", "thì làm sao ạ", "cần giấy tờ gì", "làm ở đâu", "mất bao lâu", "có mất phí không",
            "thủ tục thế nào", "được không ạ", "ạ")
 # residents often tell their situation first; the procedure comes in one clause near the end
-STORIES = ("", "", "nhà em ở quê, bố mẹ già rồi,", "năm nay em làm ăn khó khăn quá,", "chồng em đi làm xa, ở nhà có mình em,",
+STORIES = ("", "", "nhà em ở quê, bố mẹ già rồi,", "năm nay em làm ăn khó khăn quá,",
+           "chồng em đi làm xa, ở nhà có mình em,",
            "em mới về đây ở được mấy tháng,", "hôm trước em có lên xã nhưng chưa gặp ai,", "gia đình em đông con,",
            "em đang làm công nhân trên thành phố,", "ông bà em tuổi cao sức yếu,")
 MAX_WRONG, MIN_REJECTION = 0.05, 0.90
@@ -90,7 +96,8 @@ def calibrate(procedures: list[Procedure], entries: list[EntryData]) -> Report:
     negatives = [index.search(text) for text in out_of_scope_lines(entries)]
     best: Report | None = None
     margins = [x / 200 for x in range(0, 13)]  # 0 to 0.06
-    for answer, margin, sure in product([x / 100 for x in range(30, 96, 2)], margins, [x / 100 for x in range(60, 102, 3)]):
+    answers, sures = [x / 100 for x in range(30, 96, 2)], [x / 100 for x in range(60, 102, 3)]
+    for answer, margin, sure in product(answers, margins, sures):
         report = _score(index, CatalogueThresholds(answer, margin, answer, sure), positives, negatives)
         if report.wrong <= MAX_WRONG and report.rejection >= MIN_REJECTION and (
                 best is None or (report.found, report.rejection) > (best.found, best.rejection)):
@@ -143,5 +150,6 @@ def write_thresholds(report: Report, path: Path) -> None:
         "held_out": {"found": report.found, "rejection": report.rejection, "wrong": report.wrong,
                      "generated_questions": report.positives, "out_of_scope_lines": report.negatives},
     }
-    header = "# Written by `flask --app app catalogue calibrate` (knowledge/catalogue_calibrate.py); do not edit by hand.\n"
+    header = ("# Written by `flask --app app catalogue calibrate` (knowledge/catalogue_calibrate.py); "
+              "do not edit by hand.\n")
     path.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

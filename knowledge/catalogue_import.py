@@ -82,7 +82,9 @@ def _row(record: dict, provinces: list[str]) -> dict:
 
 def _issuing_province(issuer: str, provinces: list[str]) -> str | None:
     """'UBND tỉnh Bắc Ninh' → 'Tỉnh Bắc Ninh' (the name provinces.json uses)."""
-    from knowledge.catalogue_terms import province_key  # a leaf module; kept lazy for import order
+    from knowledge.catalogue_terms import (
+        province_key,  # a leaf module; kept lazy for import order
+    )
 
     key = province_key(issuer)
     for name in provinces:

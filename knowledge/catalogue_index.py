@@ -18,13 +18,20 @@ costs about the same whatever the size of the catalogue.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import numpy as np
 
-from knowledge.catalogue_terms import (Lexicon, actions_in, everyday_keywords, everyday_title, load_lexicon, plain,
-                                       province_key)
+from knowledge.catalogue_terms import (
+    Lexicon,
+    actions_in,
+    everyday_keywords,
+    everyday_title,
+    load_lexicon,
+    plain,
+    province_key,
+)
 from knowledge.normalize import normalize_vietnamese
 
 # how much a phrase of each kind can stand for the procedure on its own

@@ -7,7 +7,7 @@ a detail record the answer says honestly to ask the one-stop desk.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from infra.models import CatalogueEntry, CatalogueNote
 
@@ -61,9 +61,11 @@ def answer_text(entry: CatalogueEntry, title: str, note: CatalogueNote | None, c
             lines.append(_("Fee: {fee}", fee=_short(detail["fees"][0])))
         if detail.get("time"):
             lines.append(_("Processing time: {time}", time=detail["time"]))
-        lines.append(_("Can be submitted online.") if detail.get("online") else _("Submitted in person or by post, not online."))
+        online = detail.get("online")
+        lines.append(_("Can be submitted online.") if online else _("Submitted in person or by post, not online."))
     else:
-        lines.append(_("I do not have the papers, fee and time of this procedure yet: please ask the one-stop desk (hỏi cán bộ một cửa) of your commune."))
+        lines.append(_("I do not have the papers, fee and time of this procedure yet: "
+                       "please ask the one-stop desk (hỏi cán bộ một cửa) of your commune."))
     return "\n".join(lines)
 
 

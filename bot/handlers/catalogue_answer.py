@@ -12,7 +12,12 @@ from flask import current_app
 from bot import payloads
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
-from knowledge.catalogue_store import catalogue, commune_phrasings, load_entry, load_note
+from knowledge.catalogue_store import (
+    catalogue,
+    commune_phrasings,
+    load_entry,
+    load_note,
+)
 from knowledge.catalogue_terms import everyday_title, province_key
 from knowledge.catalogue_tier import TierAnswer, resolve
 from procedures.catalogue_answer import answer_text, portal_page

@@ -3,9 +3,9 @@ and phrasings that reach the bot's next answer, for that commune only."""
 from __future__ import annotations
 
 import pytest
-
 from admin_helpers import chat, post
 from catalogue_snapshot import record, write_snapshot
+
 from knowledge.catalogue_store import import_snapshot
 
 WELL = "1.001662"  # Đăng ký khai thác nước dưới đất

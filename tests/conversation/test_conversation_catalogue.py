@@ -4,9 +4,9 @@ procedure's page on the portal; a province's own procedure only in that province
 from __future__ import annotations
 
 import pytest
-
 from catalogue_snapshot import record, write_snapshot
 from chat_transcript import Chat
+
 from infra.db import get_session
 from infra.models import CatalogueNote, Commune
 from knowledge.catalogue_store import import_snapshot

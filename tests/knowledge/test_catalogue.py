@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from catalogue_snapshot import RECORDS, record, write_snapshot
 from sqlalchemy import select
 
-from catalogue_snapshot import RECORDS, record, write_snapshot
 from infra.db import session_scope
 from infra.models import CatalogueEntry, CatalogueNote, Commune
 from knowledge.catalogue_index import CatalogueIndex, Procedure
