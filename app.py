@@ -102,3 +102,7 @@ def _register_cli(app: Flask) -> None:
     from procedures.cli import flows_cli
 
     app.cli.add_command(flows_cli)
+
+    from knowledge.catalogue_cli import catalogue_cli
+
+    app.cli.add_command(catalogue_cli)

@@ -99,7 +99,13 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=5000)
     ap.add_argument("--queries", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--catalogue", action="store_true", help="Benchmark the catalogue tier (bench/catalogue_bench.py).")
     args = ap.parse_args()
+    if args.catalogue:
+        from bench.catalogue_bench import run
+
+        run(queries=args.queries)
+        return
     rng = random.Random(args.seed)
 
     real = [(e.id, e.phrasings + [e.name["vi"]]) for e in load_entries()]

@@ -21,6 +21,7 @@ class Turn:
     commune: Commune | None
     match: Match | None = None
     outcome: dict = field(default_factory=dict)  # what the message log records: decision, intent
+    outcome_cache: dict = field(default_factory=dict)  # answers computed once per turn (the catalogue tier's)
 
     def _(self, message: str, **values: object) -> str:
         return gettext(self.lang, message, **values)

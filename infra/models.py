@@ -126,3 +126,54 @@ class TranscriptLine(Base):
     text: Mapped[str | None] = mapped_column(Text)
     staff_username: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CatalogueEntry(Base):
+    """One procedure of the national portal's catalogue (issue 13: the second tier of knowledge).
+
+    Imported from a portal snapshot by `flask --app app catalogue import DIR`; `source_hash`
+    tells a changed record from an unchanged one on the next import, and `active` is false
+    for a procedure a newer snapshot no longer lists (its staff notes are kept).
+    """
+    __tablename__ = "catalogue_entries"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)  # the national code, e.g. 1.013134
+    formality_id: Mapped[str] = mapped_column(String(64))  # the portal page: /thu-tuc-hanh-chinh/{id}
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))  # STANDARD | SPECIFIC | STANDARD_INTERNAL
+    province: Mapped[str | None] = mapped_column(String(200))  # who issued a SPECIFIC one
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    departments: Mapped[list] = mapped_column(JSON, default=list)
+    targets: Mapped[list] = mapped_column(JSON, default=list)
+    detail: Mapped[dict | None] = mapped_column(JSON)  # the facts of the detail record, when there is one
+    source_hash: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class CatalogueNote(Base):
+    """A commune's own facts about a catalogue procedure: its desk, local fee, local papers."""
+    __tablename__ = "catalogue_notes"
+    __table_args__ = (UniqueConstraint("code", "commune_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("catalogue_entries.code", ondelete="CASCADE"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    desk: Mapped[str | None] = mapped_column(Text)
+    fee: Mapped[str | None] = mapped_column(Text)
+    papers: Mapped[str | None] = mapped_column(Text)
+    updated_by: Mapped[str | None] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class CataloguePhrasing(Base):
+    """How residents of a commune ask for a catalogue procedure, added by staff.
+
+    A commune's phrasing helps only that commune's residents (one commune's staff never change
+    what another's residents see); one with no commune (added by a super admin) helps everyone.
+    """
+    __tablename__ = "catalogue_phrasings"
+    __table_args__ = (UniqueConstraint("code", "commune_id", "text"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(ForeignKey("catalogue_entries.code", ondelete="CASCADE"), index=True)
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

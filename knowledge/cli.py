@@ -35,16 +35,25 @@ def import_command() -> None:
 @kb_cli.command("match")
 @click.option("--details", is_flag=True, help="Also print the decision and the closest intents.")
 def match_command(details: bool) -> None:
-    """Read one message per line on stdin; write {"intent", "score"} per line on stdout."""
+    """Read one message per line on stdin; write {"intent", "score", "catalogue"} per line on stdout."""
+    from knowledge.catalogue_cli import ensure_catalogue
+    from knowledge.catalogue_store import catalogue
+    from knowledge.catalogue_tier import resolve
+
     ensure_knowledge_base()
-    index = knowledge_base().snapshot().index
+    ensure_catalogue()
+    snapshot, tier = knowledge_base().snapshot(), catalogue().index()
     limit = current_app.config["MAX_MESSAGE_CHARS"]
     for line in sys.stdin:
-        result = index.match(line.rstrip("\n")[:limit])
-        answer = {"intent": result.intent, "score": result.score}
+        answered = resolve(snapshot, tier, line.rstrip("\n")[:limit])
+        result = answered.match
+        answer = {"intent": result.intent, "score": result.score, "catalogue": answered.code}
         if details:
             answer["decision"] = result.decision
             answer["candidates"] = [[c.intent, c.score] for c in result.candidates]
+            if answered.catalogue is not None:
+                answer["catalogue_decision"] = answered.catalogue.decision
+                answer["catalogue_hits"] = [[h.code, h.score] for h in answered.catalogue.hits]
         sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
 
 

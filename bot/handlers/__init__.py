@@ -3,6 +3,7 @@
 Each module has one job and two functions: `handles(turn) -> bool` and `handle(turn) -> list[Reply]`.
 """
 from bot.handlers import (
+    catalogue_answer,
     clarify,
     faq_answer,
     greeting,
@@ -26,6 +27,7 @@ HANDLERS = (
     unsubscribe,
     guided_flow,
     status_lookup,
+    catalogue_answer,  # the national catalogue, when no curated intent answers (issue 13)
     procedure_guide,
     faq_answer,
     greeting,

@@ -1,0 +1,281 @@
+"""Searching the national catalogue in residents' words (the second tier after the curated intents).
+
+Every procedure is a set of phrases: its everyday keywords (from `catalogue_terms`), its short
+title, its official name, its categories and the phrasings staff added. Features are the
+diacritic-free syllables and syllable pairs (filler words such as "cho em hỏi" weigh nothing),
+weighted by how rare they are across the catalogue.
+
+A procedure's score blends two things:
+- containment: how completely one of its phrases occurs in the message ("nuôi heo" whole
+  is worth more than "nuôi" alone), the phrase's kind weighing it;
+- coverage: how much of the message's known content the procedure explains.
+A message that only grazes many procedures (a sale ad that says "bò", a question about
+football) gets low containment everywhere and stays "none".
+
+Scoring is a few numpy calls over flat posting arrays (phrase ids per feature), so a query
+costs about the same whatever the size of the catalogue.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from knowledge.catalogue_terms import (
+    Lexicon,
+    actions_in,
+    everyday_keywords,
+    everyday_title,
+    load_lexicon,
+    plain,
+    province_key,
+)
+from knowledge.normalize import normalize_vietnamese
+
+# how much a phrase of each kind can stand for the procedure on its own
+KIND_WEIGHTS = {"staff": 1.0, "keyword": 0.9, "title": 1.0, "name": 1.0, "category": 0.45}
+RESIDENT_TARGETS = {"Công dân Việt Nam", "Người nước ngoài", "Người Việt Nam định cư ở nước ngoài",
+                    "Người nước ngoài cư trú tại Việt Nam"}
+
+
+@dataclass(frozen=True)
+class CatalogueThresholds:
+    """Decision bands (knowledge/data/catalogue_thresholds.yaml, chosen by `catalogue calibrate`)."""
+    answer: float = 0.55
+    margin: float = 0.03
+    clarify: float = 0.40
+    sure: float = 1.01  # at or above: answer even when a sibling is close behind
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """What the matcher needs of a catalogue entry (built from the database or a snapshot)."""
+    code: str
+    name: str
+    formality_id: str
+    kind: str = "STANDARD"
+    province: str | None = None
+    categories: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    phrasings: tuple[str, ...] = ()  # added by staff for everyone
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    score: float
+
+
+@dataclass(frozen=True)
+class CatalogueMatch:
+    decision: str  # answer | clarify | none
+    code: str | None  # the answered procedure
+    score: float
+    hits: tuple[Hit, ...] = field(default=())
+
+
+class CatalogueIndex:
+    """An immutable search index over the catalogue's procedures."""
+
+    SHORTLIST = 12
+    POOL = 200  # entries, by evidence, whose phrases are scored
+    CONTAINMENT = 0.5  # share of the best phrase's containment in the score
+    TITLE = 0.2  # share of the title's containment; the rest: all the evidence
+    EVIDENCE_HALF = 12.0  # summed feature weight at which the evidence counts half
+    VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
+
+    def __init__(self, procedures: Iterable[Procedure], thresholds: CatalogueThresholds | None = None,
+                 lexicon: Lexicon | None = None):
+        self.thresholds = thresholds or CatalogueThresholds()
+        self.lexicon = lexicon or load_lexicon()
+        self.procedures: list[Procedure] = [p for p in procedures if p.kind != "STANDARD_INTERNAL"]
+        self.titles = [everyday_title(p.name, self.lexicon) for p in self.procedures]
+        self.keywords = [everyday_keywords(p.name, list(p.categories), self.lexicon) for p in self.procedures]
+        self.provinces = [province_key(p.province) if p.kind == "SPECIFIC" and p.province else "" for p in self.procedures]
+        self.position = {p.code: i for i, p in enumerate(self.procedures)}
+        self.variants = [frozenset(self._variants(title)) for title in self.titles]
+        self._variant_set = frozenset(self.lexicon.variants)
+        self._build()
+
+    # ------------------------------------------------------------------ building
+    def _phrases(self) -> list[tuple[int, str, str]]:
+        phrases = []
+        for i, proc in enumerate(self.procedures):
+            phrases.append((i, "name", proc.name))
+            phrases.append((i, "title", self.titles[i]))
+            phrases += [(i, "keyword", k) for k in self.keywords[i]]
+            phrases += [(i, "category", c) for c in proc.categories]
+            phrases += [(i, "staff", t) for t in proc.phrasings]
+        return phrases
+
+    def features(self, text: str) -> list[str]:
+        """Syllables that are not filler, and syllable pairs with at least one such syllable."""
+        return self._features(normalize_vietnamese(text).tokens)
+
+    def _features(self, tokens: tuple[str, ...] | list[str]) -> list[str]:
+        filler = self.lexicon.filler
+        feats = [t for t in tokens if t not in filler and not t.isdigit()]
+        pairs = self.lexicon.kept_pairs
+        feats += [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])
+                  if a not in filler or b not in filler or f"{a}_{b}" in pairs]
+        return list(dict.fromkeys(feats))
+
+    def query_features(self, text: str) -> list[str]:
+        """The message's features, with the official words of the actions it expresses."""
+        tokens = normalize_vietnamese(text).tokens
+        added = actions_in(" ".join(tokens), self.lexicon)
+        return self._features(list(tokens) + ([""] + added.split() if added else []))
+
+    def _build(self) -> None:
+        phrase_entry, phrase_kind, phrase_feats = [], [], []
+        self.title_phrase = np.zeros(len(self.procedures), dtype=np.int64)
+        for entry, kind, text in self._phrases():
+            feats = self.features(text)
+            if feats:
+                if kind == "title":
+                    self.title_phrase[entry] = len(phrase_entry)
+                phrase_entry.append(entry)
+                phrase_kind.append(KIND_WEIGHTS[kind])
+                phrase_feats.append(feats)
+        entry_feats: list[set[str]] = [set() for _ in self.procedures]
+        for entry, feats in zip(phrase_entry, phrase_feats):
+            entry_feats[entry].update(feats)
+        df: dict[str, int] = {}
+        for feats in entry_feats:
+            for f in feats:
+                df[f] = df.get(f, 0) + 1
+        n = max(len(self.procedures), 1)
+        self.weights = {f: math.log(1 + n / d) for f, d in df.items()}
+        self.feature_id = {f: i for i, f in enumerate(self.weights)}
+        self.feature_weight = np.array(list(self.weights.values()), dtype=np.float64)
+        self.phrase_entry = np.array(phrase_entry, dtype=np.int64)
+        # phrases are in entry order: each entry's phrases are one range
+        everyone = np.arange(len(self.procedures))
+        self.entry_phrases = (np.searchsorted(self.phrase_entry, everyone, side="left"),
+                              np.searchsorted(self.phrase_entry, everyone, side="right"))
+        totals = np.array([sum(self.weights[f] for f in feats) for feats in phrase_feats])
+        self.phrase_factor = np.array(phrase_kind, dtype=np.float64) / np.square(totals)  # kind / total²
+        self.phrase_postings = self._postings(phrase_feats)
+        self.entry_postings = self._postings([sorted(f) for f in entry_feats])
+        self.prior = np.array([self._prior(p, bool(k)) for p, k in zip(self.procedures, self.keywords)])
+
+    def _postings(self, item_feats: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Item ids grouped by feature in one flat array, and each feature's start and end in it."""
+        pairs = sorted((self.feature_id[f], item) for item, feats in enumerate(item_feats) for f in feats)
+        features = np.array([f for f, _ in pairs], dtype=np.int64)
+        items = np.array([item for _, item in pairs], dtype=np.int64)
+        count = len(self.feature_id)
+        starts = np.searchsorted(features, np.arange(count), side="left")
+        ends = np.searchsorted(features, np.arange(count), side="right")
+        return items, starts, ends
+
+    def _variants(self, title: str) -> list[str]:
+        """The special cases a title names; "Cấp, cấp lại ..." covers the plain case too."""
+        padded = f" {plain(title)} "
+        found = []
+        for v in self.lexicon.variants:
+            words = v.split("_")
+            if f" {' '.join(words)} " in padded and f" {words[0]} {' '.join(words)} " not in padded:
+                found.append(v)
+        return found
+
+    @staticmethod
+    def _prior(proc: Procedure, has_keywords: bool) -> float:
+        """Residents ask about their own affairs, mostly at the commune: procedures for
+        organisations, or handled by ministries, count a little less; shorter (more general)
+        names a little more, so ties go to the everyday case."""
+        prior = 1.0 if set(proc.targets) & RESIDENT_TARGETS or not proc.targets or has_keywords else 0.85
+        desks = " ".join(proc.departments).lower()
+        if "cấp xã" in desks or "xã" in desks:
+            prior *= 1.0
+        elif "tỉnh" in desks or "sở " in desks:
+            prior *= 0.97
+        else:
+            prior *= 0.93
+        return prior * (1.0 - 0.002 * min(len(proc.name.split()), 40))
+
+    # ------------------------------------------------------------------ searching
+    def search(self, text: str, province: str | None = None) -> list[Hit]:
+        """The best procedures for the message, best first; SPECIFIC ones only of `province`."""
+        feats = self.query_features(text)
+        ids = [self.feature_id[f] for f in feats if f in self.feature_id]
+        if not ids:
+            return []
+        weights = self.feature_weight[ids]
+        evidence = _weighted_counts(*self.entry_postings, ids, weights, len(self.procedures))
+        # the entries with the most evidence are the only ones whose phrases are looked at
+        pool = min(self.POOL, len(evidence))
+        candidates = np.argpartition(-evidence, pool - 1)[:pool]
+        candidates = candidates[evidence[candidates] > 0]
+        if len(candidates) == 0:
+            return []
+        matched = _weighted_counts(*self.phrase_postings, ids, weights, len(self.phrase_entry))
+        starts, ends = self.entry_phrases[0][candidates], self.entry_phrases[1][candidates]
+        lengths = ends - starts
+        offsets = np.cumsum(lengths) - lengths  # where each candidate's phrases start in `phrases`
+        phrases = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]))
+        # squared: a phrase half present is worth a quarter, so grazing many topics finds none
+        containment = np.square(matched[phrases]) * self.phrase_factor[phrases]
+        contained = np.maximum.reduceat(containment, offsets)
+        # evidence saturates: a long message that tells a story first is not diluted by it
+        support = evidence[candidates] / (evidence[candidates] + self.EVIDENCE_HALF)
+        # the title's own words tell siblings apart ("nhập" or "thôi" quốc tịch) when a keyword fits them all
+        titled = np.square(matched[self.title_phrase[candidates]]) * self.phrase_factor[self.title_phrase[candidates]]
+        scores = (self.CONTAINMENT * contained + self.TITLE * titled
+                  + (1 - self.CONTAINMENT - self.TITLE) * support) * self.prior[candidates]
+        count = min(self.SHORTLIST + 8, len(scores))  # a few more, for the province filter
+        if count == 0:
+            return []
+        best = np.argpartition(-scores, count - 1)[:count]
+        order = best[np.argsort(-scores[best], kind="stable")]
+        top, scores = candidates[order], scores[order]
+        wanted = province_key(province) if province else ""
+        asked = set(feats)
+        wanted_variants = self._variant_set & asked
+        hits: list[Hit] = []
+        for entry, score in zip(top.tolist(), scores.tolist()):
+            if score <= 0:
+                break
+            own = self.provinces[entry]
+            if own and own != wanted:
+                continue  # another province's own procedure
+            # a special case the message does not ask for, or not the one it asks for
+            variants = self.variants[entry]
+            unasked = len(variants - asked) if variants else 0
+            unasked += bool(wanted_variants) and not (wanted_variants & variants)
+            hits.append(Hit(self.procedures[entry].code, score * self.VARIANT ** min(unasked, 2)))
+        hits.sort(key=lambda h: -h.score)
+        return [Hit(h.code, round(h.score, 4)) for h in hits[:self.SHORTLIST]]
+
+    def match(self, text: str, province: str | None = None) -> CatalogueMatch:
+        return self.decide(self.search(text, province))
+
+    def decide(self, hits: list[Hit]) -> CatalogueMatch:
+        t = self.thresholds
+        if not hits or hits[0].score < t.clarify:
+            return CatalogueMatch("none", None, hits[0].score if hits else 0.0, tuple(hits[:3]))
+        top = hits[0]
+        runner_up = next((h.score for h in hits[1:] if self.title(h.code) != self.title(top.code)), 0.0)
+        if top.score >= t.sure or (top.score >= t.answer and top.score - runner_up >= t.margin):
+            return CatalogueMatch("answer", top.code, top.score, tuple(hits[:3]))
+        return CatalogueMatch("clarify", None, top.score, tuple(hits[:3]))
+
+    # ------------------------------------------------------------------ reading
+    def procedure(self, code: str) -> Procedure | None:
+        at = self.position.get(code)
+        return self.procedures[at] if at is not None else None
+
+    def title(self, code: str) -> str:
+        at = self.position.get(code)
+        return self.titles[at] if at is not None else code
+
+
+def _weighted_counts(items: np.ndarray, starts: np.ndarray, ends: np.ndarray, ids: list[int],
+                     weights: np.ndarray, size: int) -> np.ndarray:
+    """For every item, the summed weight of the features it carries among `ids`."""
+    lengths = ends[ids] - starts[ids]
+    found = np.concatenate([items[a:b] for a, b in zip(starts[ids].tolist(), ends[ids].tolist())])
+    return np.bincount(found, weights=np.repeat(weights, lengths), minlength=size)

@@ -1,0 +1,122 @@
+"""Everyday words for the national catalogue: short titles and keywords per procedure.
+
+Residents never use the official names ("Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực
+phẩm đối với cơ sở kinh doanh dịch vụ ăn uống..."), they say "mở quán ăn". The rules and the
+data file `knowledge/data/catalogue_terms.yaml` give every procedure a title of at most 60
+characters for a phone screen and the everyday keywords that find it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from knowledge.normalize import normalize_vietnamese, strip_diacritics
+
+TERMS = Path(__file__).parent / "data" / "catalogue_terms.yaml"
+TITLE_LIMIT = 60
+_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_PREFIX = re.compile(r"^\s*thủ\s+tục\s*:?\s*", re.IGNORECASE)
+# where an official name turns from what the procedure is to whom and under which rule
+_CLAUSE_CUTS = (" đối với ", " trong trường hợp ", " trường hợp ", " theo quy định", " thuộc thẩm quyền",
+                " thuộc phạm vi", " quy định tại", " do ", " tại ", " cho ", " của ", ";", ":", " - ", ", ")
+
+
+@dataclass(frozen=True)
+class Term:
+    official: tuple[str, ...]  # diacritic-free, padded with spaces for whole-word search
+    everyday: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[Term, ...]
+    titles: tuple[tuple[str, str], ...]
+    filler: frozenset[str]
+    actions: tuple[tuple[tuple[str, ...], str], ...] = ()  # everyday (plain, padded) → official words
+    variants: tuple[str, ...] = ()  # plain, words joined by "_" (the index's pair features)
+    kept_pairs: frozenset[str] = frozenset()  # pairs of filler words that still tell procedures apart
+
+
+def plain(text: str) -> str:
+    """Lower-case, diacritic-free, one space between words: the form rules are compared in."""
+    return " ".join(normalize_vietnamese(text).tokens)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: Path = TERMS) -> Lexicon:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    terms = tuple(
+        Term(tuple(f" {plain(o)} " for o in item["official"]), tuple(item["everyday"]))
+        for item in data.get("terms") or []
+    )
+    titles = tuple((str(t["official"]).lower(), str(t["everyday"])) for t in data.get("titles") or [])
+    filler = frozenset(strip_diacritics(str(w)).lower() for w in data.get("filler") or [])
+    actions = tuple(
+        (tuple(f" {plain(e)} " for e in item["everyday"]), plain(" ; ".join(item["official"])))
+        for item in data.get("actions") or []
+    )
+    variants = tuple(plain(v).replace(" ", "_") for v in data.get("variants") or [])
+    kept_pairs = frozenset(plain(p).replace(" ", "_") for p in data.get("kept_pairs") or [])
+    return Lexicon(terms, titles, filler, actions, variants, kept_pairs)
+
+
+def actions_in(plain_text: str, lexicon: Lexicon) -> str:
+    """The official words of the actions a (plain, diacritic-free) message expresses:
+    "giấy phép hết hạn" asks for "gia hạn"."""
+    padded = f" {plain_text} "
+    return " ".join(official for everyday, official in lexicon.actions if any(e in padded for e in everyday))
+
+
+def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None = None) -> list[str]:
+    """The everyday wordings of every term whose official words occur in the name or categories."""
+    lexicon = lexicon or load_lexicon()
+    haystack = f" {plain(name)} | {' | '.join(plain(c) for c in categories)} "
+    found: list[str] = []
+    for term in lexicon.terms:
+        if any(o in haystack for o in term.official):
+            found.extend(w for w in term.everyday if w not in found)
+    return found
+
+
+def everyday_title(name: str, lexicon: Lexicon | None = None) -> str:
+    """A heading of at most 60 characters: the official name shortened and in plain words."""
+    lexicon = lexicon or load_lexicon()
+    text = _PREFIX.sub("", " ".join(name.split()))
+    text = _PARENTHESES.sub("", text).strip(" .;,")
+    if text.isupper():
+        text = text.lower()
+    lowered = text.lower()
+    for official, everyday in lexicon.titles:
+        lowered = lowered.replace(official, everyday)
+    text = " ".join(lowered.split())
+    if len(text) > TITLE_LIMIT:
+        text = _cut_clause(text)
+    if len(text) > TITLE_LIMIT:
+        text = text[:TITLE_LIMIT - 1].rsplit(" ", 1)[0].rstrip(" ,;:-") + "…"
+    return text[:1].upper() + text[1:]
+
+
+def _cut_clause(text: str) -> str:
+    """Drop the tail at a clause marker: the longest head that fits, else the shortest meaningful one."""
+    cuts = sorted({at for marker in _CLAUSE_CUTS for at in _positions(text, marker) if at >= 18})
+    fitting = [at for at in cuts if at <= TITLE_LIMIT]
+    if fitting:
+        return text[:fitting[-1]].strip(" ,;:-")
+    return text[:cuts[0]].strip(" ,;:-") if cuts else text
+
+
+def _positions(text: str, marker: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(marker), text)]
+
+
+def province_key(name: str) -> str:
+    """'Tỉnh Bắc Ninh', 'UBND tỉnh Bắc Ninh', 'bac ninh' → 'bac ninh'; '' when nothing is left."""
+    words = plain(name).split()
+    drop = {"ubnd", "uy", "ban", "nhan", "dan", "tinh", "thanh", "pho", "tp"}
+    while words and words[0] in drop:
+        words = words[1:]
+    return " ".join(words)

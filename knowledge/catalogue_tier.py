@@ -1,0 +1,66 @@
+"""The two tiers together: the curated intents first, the national catalogue when they do not answer.
+
+`resolve` is what both the bot and `flask --app app kb match` ask, so the contract's
+`catalogue` field is exactly the procedure the bot would answer with.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from knowledge.catalogue_index import CatalogueIndex, CatalogueMatch, Hit
+from knowledge.catalogue_terms import plain
+from knowledge.matcher import Match
+from knowledge.store import Snapshot
+
+COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing of the resident's commune
+
+
+@dataclass(frozen=True)
+class TierAnswer:
+    match: Match  # the curated matcher's answer, unchanged
+    catalogue: CatalogueMatch | None  # the catalogue's, when it was asked
+    code: str | None  # national code of the procedure the bot answers with, if any
+
+    @property
+    def from_catalogue(self) -> bool:
+        return self.catalogue is not None and self.catalogue.decision == "answer"
+
+
+def curated_code(snapshot: Snapshot, match: Match) -> str | None:
+    """A curated procedure intent's own national code."""
+    if match.decision != "answer":
+        return None
+    entry = snapshot.entries.get(match.intent)
+    if entry is None or entry.kind != "procedure":
+        return None
+    return (entry.content or {}).get("code")
+
+
+def out_of_scope(snapshot: Snapshot, match: Match) -> bool:
+    """The curated matcher recognised the message as one of its known out-of-scope topics."""
+    return match.decision == "none" and match.score >= snapshot.index.thresholds.answer
+
+
+def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, match: Match | None = None,
+            province: str | None = None, local: list[tuple[str, str]] | None = None) -> TierAnswer:
+    """Curated first; the catalogue when no curated intent answers. A message the knowledge base
+    knows as out of scope gets a catalogue answer only when the catalogue is confident (never a
+    clarifying choice): its out-of-scope examples predate the catalogue. `local`: the commune's
+    own phrasings."""
+    match = match if match is not None else snapshot.index.match(text)
+    if match.decision == "answer" or index is None:
+        return TierAnswer(match, None, curated_code(snapshot, match))
+    found = _local_phrasing(text, local or [], index) or index.match(text, province)
+    if found.decision == "clarify" and out_of_scope(snapshot, match):
+        found = CatalogueMatch("none", None, found.score, found.hits)
+    return TierAnswer(match, found, found.code if found.decision == "answer" else None)
+
+
+def _local_phrasing(text: str, local: list[tuple[str, str]], index: CatalogueIndex) -> CatalogueMatch | None:
+    message = plain(text)
+    for code, phrasing in local:
+        if index.procedure(code) is not None and fuzz.token_set_ratio(message, plain(phrasing)) >= COMMUNE_PHRASING_CUTOFF:
+            return CatalogueMatch("answer", code, 1.0, (Hit(code, 1.0),))
+    return None

@@ -1,0 +1,107 @@
+"""The national catalogue as a second tier (issue 13): import, titles, matching, the kb match contract."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from catalogue_snapshot import RECORDS, record, write_snapshot
+from sqlalchemy import select
+
+from infra.db import session_scope
+from infra.models import CatalogueEntry, CatalogueNote, Commune
+from knowledge.catalogue_index import CatalogueIndex, Procedure
+from knowledge.catalogue_terms import TITLE_LIMIT, everyday_keywords, everyday_title
+
+
+def _import(runner, folder):
+    result = runner.invoke(args=["catalogue", "import", str(folder)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_import_is_idempotent_and_a_newer_snapshot_reports_its_changes(app, runner, tmp_path):
+    first = _import(runner, write_snapshot(tmp_path / "july"))
+    assert f"{len(RECORDS)} procedures: {len(RECORDS)} added, 0 changed, 0 removed" in first
+    again = _import(runner, write_snapshot(tmp_path / "july"))
+    assert f"0 added, 0 changed, 0 removed, {len(RECORDS)} unchanged" in again
+    with app.app_context(), session_scope() as session:
+        commune = Commune(slug="xa-a", name="Xã A", province="Tỉnh Thanh Hóa")
+        session.add(commune)
+        session.flush()
+        for code in ("1.013133", "1.001662"):
+            session.add(CatalogueNote(code=code, commune_id=commune.id, desk="Quầy số 2"))
+        entry = session.get(CatalogueEntry, "1.013133")
+        assert entry.detail["documents"][0] == "Bản chụp căn cước của công dân"
+        assert entry.detail["online"] is True and entry.detail["time"] == "1 ngày làm việc"
+        assert session.get(CatalogueEntry, "1.014569").province == "Tỉnh Thanh Hóa"  # SPECIFIC: its province
+    renamed = {**record("1.013133"), "name": "Thủ tục đăng ký nghĩa vụ quân sự lần đầu cho công dân nam đủ 17 tuổi"}
+    added = {**record("1.013136"), "code": "9.999001", "id": "test-new-formality"}
+    newer = [renamed if r["code"] == "1.013133" else r for r in RECORDS if r["code"] != "1.001662"] + [added]
+    output = _import(runner, write_snapshot(tmp_path / "december", newer))
+    assert "1 added, 1 changed, 1 removed" in output, output
+    assert "added: 9.999001" in output and "changed: 1.013133" in output and "removed: 1.001662" in output
+    with app.app_context(), session_scope() as session:
+        notes = session.scalars(select(CatalogueNote.code)).all()
+        assert sorted(notes) == ["1.001662", "1.013133"]  # staff notes survive a change and a removal
+        assert session.get(CatalogueEntry, "1.001662").active is False
+        assert session.get(CatalogueEntry, "1.013133").name.endswith("đủ 17 tuổi")
+
+
+def test_import_refuses_a_folder_that_is_no_snapshot(runner, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(args=["catalogue", "import", str(tmp_path / "empty")])
+    assert result.exit_code == 2 and "no catalog.jsonl" in result.output
+
+
+def test_every_title_fits_a_phone_heading_and_keeps_the_point():
+    long_name = ("Thủ tục cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm đối với cơ sở kinh doanh dịch vụ "
+                 "ăn uống thuộc thẩm quyền của Ủy ban nhân dân cấp xã theo quy định tại Nghị định số 15/2018/NĐ-CP")
+    title = everyday_title(long_name)
+    assert len(title) <= TITLE_LIMIT and "an toàn thực phẩm" in title and "quán ăn" in title
+    for r in RECORDS:
+        assert 0 < len(everyday_title(r["name"])) <= TITLE_LIMIT, r["name"]
+    assert "nuôi heo" in everyday_keywords("Thông báo phương án chăn nuôi", ["Chăn nuôi"])
+
+
+def _index() -> CatalogueIndex:
+    return CatalogueIndex(Procedure(code=r["code"], name=r["name"], formality_id=r["id"], kind=r["type"],
+                                    province=r["departmentPromulgate"] if r["type"] == "SPECIFIC" else None,
+                                    categories=tuple(r["categories"]), targets=tuple(r["formalityTargetType"]),
+                                    departments=tuple(r["departments"])) for r in RECORDS)
+
+
+@pytest.mark.parametrize("message, code", [
+    ("nhà em định khoan giếng lấy nước sinh hoạt, có phải đăng ký với xã không", "1.001662"),
+    ("muon dep han tiem tap hoa, khong kinh doanh nua thi bao voi xa the nao", "1.001266"),
+    ("đăng ký nghĩa vụ quân sự lần đầu cho thằng con vừa đủ tuổi", "1.013133"),
+])
+def test_everyday_words_find_the_procedure(message, code):
+    found = _index().match(message)
+    assert (found.decision, found.code) == ("answer", code), found
+
+
+@pytest.mark.parametrize("message", ["bán gấp 2 con bò giống, ai cần ib", "tối nay đội bóng xã đá với đội nào",
+                                     "giá vàng hôm nay bao nhiêu", "ok cảm ơn nhé"])
+def test_messages_about_no_procedure_stay_none(message):
+    assert _index().match(message).code is None
+
+
+def test_a_province_own_procedure_is_found_only_in_its_province():
+    index = _index()
+    message = "tàu cá nhà em bị bão đánh hỏng ngoài biển, có được nhà nước hỗ trợ thiệt hại do thiên tai không"
+    assert index.match(message, province="Tỉnh Thanh Hóa").code == "1.014569"
+    assert all(h.code != "1.014569" for h in index.search(message, province="Tỉnh Nghệ An"))
+    assert all(h.code != "1.014569" for h in index.search(message))
+
+
+def test_kb_match_writes_the_catalogue_field(app, runner, tmp_path):
+    _import(runner, write_snapshot(tmp_path / "snap"))
+    lines = ["đăng ký khai sinh cho con cần giấy tờ gì",  # curated procedure intent: its own code
+             "nha em muon khoan gieng lay nuoc dung, co phai dang ky khong",  # catalogue tier
+             "giá vàng hôm nay"]
+    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    answers = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert answers[0]["intent"] == "khai-sinh" and answers[0]["catalogue"] == "1.001193"
+    assert answers[1]["intent"] == "none" and answers[1]["catalogue"] == "1.001662"
+    assert answers[2] == {"intent": "none", "score": answers[2]["score"], "catalogue": None}
