@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from bot import payloads
+from bot import campaign_links
 from bot.engine import answer_turn
 from bot.messages import Incoming
 from bot.records import TurnRecords, write_records
@@ -249,10 +249,8 @@ def to_incoming(event: Event, account: Account) -> Incoming:
 
 
 def referral_payload(ref: str | None) -> str:
-    """m.me/PAGE?ref=<intent id> opens that guide; any other ref is a plain start."""
-    if ref and ref in knowledge_base().snapshot().entries:
-        return payloads.ask(ref)
-    return payloads.START
+    """m.me/PAGE?ref=<intent id>[__c<campaign id>] opens that guide; any other ref is a plain start."""
+    return campaign_links.referral_payload(ref, knowledge_base().snapshot().entries)
 
 
 def _typing_later(account: Account, user: str) -> Later | None:

@@ -34,6 +34,15 @@ DEFAULTS: dict[str, object] = {
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
     "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
+    # outreach/ (campaigns and reminders)
+    "ZALO_FREE_HOURS": 48,  # consultation messages are free for 48 h after the last interaction
+    "OUTREACH_RATE_PER_SECOND": 20,  # per Page/OA, shared by all workers (channels.md: inbox degrades > 40/s)
+    "OUTREACH_QUIET_HOURS": "21:00-07:00",  # Asia/Ho_Chi_Minh; no campaign sends inside
+    "OUTREACH_LEASE_SECONDS": 60,  # a row taken by a worker that died is taken again after this
+    "OUTREACH_BATCH": 50,  # rows a worker takes at once
+    "OUTREACH_SENDERS": 2,  # send jobs per running campaign
+    "OUTREACH_SLICE_SECONDS": 10,  # a send job yields to other jobs after this long
+    "OUTREACH_SWEEP_SECONDS": 15,  # how often workers restart the senders of a running campaign that died
 }
 
 ENV_KEYS = (
@@ -44,7 +53,8 @@ ENV_KEYS = (
     "FLOW_TTL", "PREFILL_TTL", "PUBLIC_BASE_URL",
     "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
     "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
-    "INBOX_SWEEP_SECONDS",
+    "INBOX_SWEEP_SECONDS", "ZALO_FREE_HOURS", "OUTREACH_RATE_PER_SECOND", "OUTREACH_QUIET_HOURS",
+    "OUTREACH_LEASE_SECONDS", "OUTREACH_BATCH", "OUTREACH_SENDERS", "OUTREACH_SLICE_SECONDS", "OUTREACH_SWEEP_SECONDS",
 )
 
 

@@ -3,6 +3,7 @@
 Each module has one job and two functions: `handles(turn) -> bool` and `handle(turn) -> list[Reply]`.
 """
 from bot.handlers import (
+    campaign_link,
     clarify,
     faq_answer,
     greeting,
@@ -20,10 +21,11 @@ from bot.handlers import (
 
 HANDLERS = (
     unreadable,
+    campaign_link,
+    unsubscribe,  # before navigation: a whole-message "hủy" outside a guide stops reminders
     navigation,
     language,
     handoff,
-    unsubscribe,
     guided_flow,
     status_lookup,
     procedure_guide,
