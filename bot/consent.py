@@ -134,6 +134,8 @@ def withdraw(incoming: Incoming, lang: str) -> None:
 def keep_life_events(incoming: Incoming, subscriber: Subscriber | None = None) -> int:
     """Copy the reminder dates of the resident's live prepared forms into LifeEvent rows, encrypted,
     only when the resident has said yes. A birth date of the resident keeps only its year."""
+    if incoming.channel == "webchat":
+        return 0  # nothing is ever pushed to the web chat: no reason to keep a date
     subscriber = subscriber or find_subscriber(incoming, find_commune(incoming.commune))
     if subscriber is None or not subscriber.reminders_opt_in:
         return 0
