@@ -58,9 +58,10 @@ def _known_intents():
     return knowledge_base().snapshot().entries
 
 
-def start(campaign_id: int) -> int:
+def start(campaign_id: int, kick_senders: bool = True) -> int:
     """Write the delivery rows (once: the unique key makes a second start add only newcomers) and
-    start the senders. Returns how many residents are targeted."""
+    start the senders (without `kick_senders`, the workers' sweep starts them within
+    OUTREACH_SWEEP_SECONDS). Returns how many residents are targeted."""
     with session_scope() as db:
         campaign = _get(db, campaign_id)
         if campaign.status not in (DRAFT, RUNNING):
@@ -69,9 +70,10 @@ def start(campaign_id: int) -> int:
         campaign.status, campaign.started_at = RUNNING, campaign.started_at or datetime.now(timezone.utc)
         targeted = db.scalar(select(func.count()).select_from(CampaignDelivery)
                              .where(CampaignDelivery.campaign_id == campaign_id))
-    from outreach.sender import kick
+    if kick_senders:
+        from outreach.sender import kick
 
-    kick(campaign_id)
+        kick(campaign_id)
     return targeted
 
 
@@ -98,11 +100,12 @@ def pause(campaign_id: int) -> None:
     _move(campaign_id, {RUNNING}, PAUSED)
 
 
-def resume(campaign_id: int) -> None:
+def resume(campaign_id: int, kick_senders: bool = True) -> None:
     _move(campaign_id, {PAUSED}, RUNNING)
-    from outreach.sender import kick
+    if kick_senders:
+        from outreach.sender import kick
 
-    kick(campaign_id)
+        kick(campaign_id)
 
 
 def cancel(campaign_id: int) -> None:

@@ -78,9 +78,19 @@ def preview_command(campaign_id: int) -> None:
         click.echo(json.dumps(preview_counts(db, _campaign_or_fail(db, campaign_id)), ensure_ascii=False, indent=1))
 
 
+def _kick() -> bool:
+    """Queue send jobs from the CLI only for RQ workers; on the embedded default the running bot's
+    job thread starts them (its sweep) — this process ends before it could send."""
+    from flask import current_app
+
+    from infra.jobs import RQQueue
+
+    return isinstance(current_app.extensions["jobs"], RQQueue)
+
+
 def _move(action, campaign_id: int) -> None:
     try:
-        result = action(campaign_id)
+        result = action(campaign_id, _kick()) if action in (lifecycle.start, lifecycle.resume) else action(campaign_id)
     except lifecycle.CampaignError as error:
         _fail(error)
     with session_scope() as db:
