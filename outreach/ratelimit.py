@@ -8,7 +8,7 @@ from flask import current_app
 
 from channels.accounts import Account
 
-SLOW_SECONDS = 30  # how long a rate-limit answer halves the pace
+SLOW_SECONDS = 10  # how long a rate-limit answer halves the pace
 _slow_seen: dict[str, tuple[float, bool]] = {}  # per process: the slow flag, read at most once a second
 
 
@@ -29,7 +29,8 @@ def rate(account: Account) -> float:
 def wait_turn(account: Account) -> float:
     """Block until this process may send one message to the account's platform; returns the wait."""
     pace = rate(account)
-    wait = current_app.extensions["store"].reserve(f"outreach:bucket:{_name(account)}", pace, max(1.0, pace / 10))
+    # a burst of 1/50 s: a sliding one-second count at the platform never sees much above the pace
+    wait = current_app.extensions["store"].reserve(f"outreach:bucket:{_name(account)}", pace, max(1.0, pace / 50))
     if wait > 0:
         time.sleep(wait)
     return wait

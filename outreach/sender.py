@@ -26,7 +26,7 @@ from channels.accounts import Account, get_account
 from channels.models import FACEBOOK
 from channels.results import SENT as SENT_OK, TRANSIENT, SendResult
 from i18n import N_, gettext
-from infra.db import session_scope
+from infra.db import pinned_connection, session_scope
 from infra.jobs import InlineQueue
 from infra.models import Commune, Subscriber
 from outreach import ratelimit
@@ -96,7 +96,8 @@ def send_job(campaign_id: int, slot: int, owner: str | None) -> None:
             return  # another live job has this slot
     again: float | None = None
     try:
-        again = _send_slice(campaign_id, key, owner, lease)
+        with pinned_connection():  # one database connection for the slice's many short transactions
+            again = _send_slice(campaign_id, key, owner, lease)
     finally:
         if again is None:
             if store.get(key) == owner:

@@ -316,11 +316,16 @@ def main() -> None:
     server.serve_forever()
 
 
-def bench_app(fail_rate: str = "0", facebook: str = "", zalo: str = ""):
-    """For `gunicorn -w 1 -k gthread` (the benchmark): keep-alive connections as the real APIs offer,
-    which werkzeug's development server does not. Token pairs are comma-separated TOKEN=ID."""
+def bench_app(fail_rate: str = "0", facebook: str = "", zalo: str = "", rate_limit: int = 0,
+              facebook_templates: str = "", zalo_templates: str = ""):
+    """For `gunicorn -w 1 -k gthread` (the benchmarks): keep-alive connections as the real APIs offer,
+    which werkzeug's development server does not. Token pairs are comma-separated TOKEN=ID; templates
+    comma-separated names / ids; `rate_limit` messages per second per Page/OA (0: none)."""
     platform = FakePlatform()
     platform.fail_rate = float(fail_rate)
+    platform.rate_limit = int(rate_limit) or None
+    platform.facebook_templates = {t for t in facebook_templates.split(",") if t}
+    platform.zalo_templates = {t for t in zalo_templates.split(",") if t}
     platform.facebook_tokens = dict(pair.split("=", 1) for pair in facebook.split(",") if pair)
     platform.zalo_tokens = dict(pair.split("=", 1) for pair in zalo.split(",") if pair)
     return stats_app(platform)
