@@ -36,6 +36,8 @@ def residents(db: Session, campaign: Campaign, now: datetime | None = None) -> I
                     Subscriber.last_message_at, Subscriber.reminders_opt_in, ReminderConsent.topics)
              .outerjoin(ReminderConsent, ReminderConsent.subscriber_id == Subscriber.id)
              .where(Subscriber.commune_id.in_(campaign.commune_ids)).order_by(Subscriber.id))
+    if audience.get("subscriber_ids"):  # a life-event rule's run: exactly the residents due
+        query = query.where(Subscriber.id.in_(audience["subscriber_ids"]))
     if audience.get("channels"):
         query = query.where(Subscriber.channel.in_(audience["channels"]))
     if audience.get("languages"):

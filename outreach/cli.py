@@ -197,3 +197,41 @@ def _template(text: str, required: tuple[str, ...]) -> dict | None:
     if not isinstance(value, dict) or any(not value.get(k) for k in required):
         raise ValueError(f"a template is a JSON object with {', '.join(required)}")
     return value
+
+
+@campaigns_cli.command("rules")
+@click.argument("commune")
+@click.option("--enable", "enable", multiple=True, help="switch a rule on (see the list)")
+@click.option("--disable", "disable", multiple=True, help="switch a rule off")
+def rules_command(commune: str, enable: tuple[str, ...], disable: tuple[str, ...]) -> None:
+    """Life-event reminder rules of a commune: on or off, and how many residents each reaches this week."""
+    from outreach import rules
+    from outreach.platform_rules import LOCAL
+
+    with session_scope() as db:
+        row = db.scalar(select(Commune).where(Commune.slug == commune))
+        if row is None:
+            _fail(lifecycle.CampaignError(f"unknown commune: {commune}"))
+        try:
+            for rule_id in enable:
+                rules.switch(db, row.id, rule_id, True)
+            for rule_id in disable:
+                rules.switch(db, row.id, rule_id, False)
+        except ValueError as error:
+            _fail(error)
+        db.flush()
+        for line in rules.overview(db, row.id, datetime.now(LOCAL).date()):
+            click.echo(json.dumps(line))
+
+
+@campaigns_cli.command("run-rules")
+def run_rules_command() -> None:
+    """Daily (cron): start today's campaign of every enabled rule with residents due today."""
+    from outreach import rules
+    from outreach.platform_rules import LOCAL
+
+    with session_scope() as db:
+        made = rules.todays_campaigns(db, datetime.now(LOCAL).date())
+    for campaign_id in made:
+        lifecycle.start(campaign_id, _kick())
+    click.echo(json.dumps({"started": made}))
