@@ -30,7 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # a drainer that died leaves its events taken: workers look for them with or without new traffic
     app.extensions["jobs"].every(app.config["INBOX_SWEEP_SECONDS"], sweep_orphaned_shards)
+    from outreach import receipts
     from outreach.sender import sweep as sweep_campaigns
+
+    receipts.install()  # the funnel's "read" step from Messenger watermarks and Zalo seen events
 
     # a campaign's sender killed mid-run (or Redis restarted) is replaced
     app.extensions["jobs"].every(app.config["OUTREACH_SWEEP_SECONDS"], sweep_campaigns)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from bot import campaign_links
+from channels import receipts
 from bot.engine import answer_turn
 from bot.messages import Incoming
 from bot.records import TurnRecords, write_records
@@ -218,6 +219,12 @@ def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> 
         return None
     if event.kind == "unfollow":
         record_unfollow(event, account)
+        return None
+    if event.kind == "read":
+        receipts.notify(receipts.Receipt(
+            event.platform, account.commune_id, event.user,
+            watermark_ms=int(event.payload) if event.platform == FACEBOOK and event.payload else None,
+            message_ids=tuple((event.payload or "").split(",")) if event.platform != FACEBOOK else ()))
         return None
     incoming = to_incoming(event, account)
     typing = _typing_later(account, incoming.user)

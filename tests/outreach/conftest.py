@@ -22,7 +22,9 @@ channel_settings = channel_fixtures.channel_settings
 app_config = channel_fixtures.app_config
 seeded = channel_fixtures.seeded
 live = channel_fixtures.live
-PAGE_A, OA_A = channel_fixtures.PAGE_A, channel_fixtures.OA_A
+PAGE_A, OA_A, ZALO_APP_ID = channel_fixtures.PAGE_A, channel_fixtures.OA_A, channel_fixtures.ZALO_APP_ID
+fb_body, signed_fb, signed_zalo, now_ms = (channel_fixtures.fb_body, channel_fixtures.signed_fb,
+                                           channel_fixtures.signed_zalo, channel_fixtures.now_ms)
 _users = itertools.count(1)
 
 

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from conftest import PAGE_A, Resident, add_residents, new_campaign, progress, set_options
+from conftest import (OA_A, PAGE_A, ZALO_APP_ID, Resident, add_residents, fb_body, new_campaign, now_ms, progress,
+                      set_options, signed_fb, signed_zalo)
 from infra.db import session_scope
 
 FB_TEMPLATE = {"name": "nhac_lich_xa", "language": "vi", "body": ["{commune}"], "url": ["{link_token}"]}
@@ -172,12 +173,21 @@ def test_the_funnel_follows_a_resident_from_the_message_to_the_guide(live, fake)
     from outreach.funnel import funnel, funnel_csv
     from outreach.models import CampaignDelivery
 
-    add_residents(live.app, ("facebook", "fb-reader", 1), ("facebook", "fb-other", 1))
+    add_residents(live.app, ("facebook", "fb-reader", 1), ("facebook", "fb-other", 1), ("zalo", "z-reader", 1))
     campaign = new_campaign(live.app)
     start(live.app, campaign)
     live.run_jobs()
     with live.app.app_context(), session_scope() as db:
         token = db.scalar(select(CampaignDelivery.link_token).where(CampaignDelivery.user_id == "fb-reader"))
+        zalo_id = db.scalar(select(CampaignDelivery.platform_message_id).where(CampaignDelivery.user_id == "z-reader"))
+    # read receipts as the platforms send them (outreach.md §3, §4.6)
+    read = {"sender": {"id": "fb-reader"}, "recipient": {"id": PAGE_A}, "timestamp": now_ms(),
+            "read": {"watermark": now_ms()}}
+    assert live.post("/webhooks/facebook", *signed_fb(fb_body(PAGE_A, read))).status_code == 200
+    seen = {"event_name": "user_seen_message", "app_id": ZALO_APP_ID, "sender": {"id": "z-reader"},
+            "recipient": {"id": OA_A}, "message": {"msg_ids": [zalo_id]}, "timestamp": str(now_ms())}
+    assert live.post("/webhooks/zalo", *signed_zalo(seen)).status_code == 200
+    live.run_jobs()
     opened = live.http.get(f"{live.url}/o/{token}", allow_redirects=False)
     assert opened.status_code == 302
     assert opened.headers["Location"] == f"https://m.me/{PAGE_A}?ref=khai-sinh__c{campaign}"
@@ -189,9 +199,9 @@ def test_the_funnel_follows_a_resident_from_the_message_to_the_guide(live, fake)
     reader.arrive(ref)
     assert "khai sinh" in reader.text.lower()
     with live.app.app_context(), session_scope() as db:
-        assert funnel(db, campaign) == {"targeted": 2, "sent": 2, "read": 0, "opened": 1, "started": 1}
+        assert funnel(db, campaign) == {"targeted": 3, "sent": 3, "read": 2, "opened": 1, "started": 1}
         assert funnel_csv(db, [campaign]).splitlines() == ["campaign,targeted,sent,read,opened,started",
-                                                          f"{campaign},2,2,0,1,1"]
+                                                          f"{campaign},3,3,2,1,1"]
 
 
 def test_the_pace_is_shared_through_the_store(app):
