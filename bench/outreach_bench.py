@@ -143,12 +143,12 @@ def run(args: argparse.Namespace) -> dict:
             state = settled(app, campaign)
             done = 1 - state["pending"] / max(1, state["targeted"])
             if chaos and done >= chaos[0]:
-                step = len(events)
+                step = 3 - len(chaos)  # 0: kill, 1: restart Redis, 2: kill
                 if step == 1:
                     restart_redis(services, redis_url)
                     events.append({"at": round(time.monotonic() - started, 1), "what": "redis restarted"})
                 else:
-                    victim = step % args.rq_workers
+                    victim = (step // 2) % args.rq_workers
                     os.killpg(workers[victim].pid, signal.SIGKILL)
                     events.append({"at": round(time.monotonic() - started, 1), "what": f"worker {victim} SIGKILLed"})
                 chaos.pop(0)

@@ -96,7 +96,7 @@ def _materialize(db: Session, campaign: Campaign) -> None:
 
 
 def pause(campaign_id: int) -> None:
-    """Senders stop after the row in hand; rows stay pending for `resume`."""
+    """Senders stop after the batch in hand (at most OUTREACH_BATCH rows); the rest stay pending for `resume`."""
     _move(campaign_id, {RUNNING}, PAUSED)
 
 

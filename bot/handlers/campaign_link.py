@@ -19,10 +19,4 @@ def handle(turn: Turn) -> list[Reply]:
     campaign_id, intent = campaign_links.parse_payload(turn.payload)
     consent.record_guide_start(turn.incoming, campaign_id, intent)
     turn.incoming = replace(turn.incoming, payload=payloads.ask(intent))
-    return next(h for h in HANDLERS if h is not _self() and h.handles(turn)).handle(turn)
-
-
-def _self():
-    import bot.handlers.campaign_link as module
-
-    return module
+    return next(h for h in HANDLERS if h.__name__ != __name__ and h.handles(turn)).handle(turn)
