@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from conftest import (OA_A, PAGE_A, ZALO_APP_ID, Resident, add_residents, fb_body, new_campaign, now_ms, progress,
+from outreach_helpers import (OA_A, PAGE_A, ZALO_APP_ID, Resident, add_residents, fb_body, new_campaign, now_ms, progress,
                       set_options, signed_fb, signed_zalo)
 from infra.db import session_scope
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import add_residents, set_options
+from outreach_helpers import add_residents, set_options
 
 
 def test_campaign_from_the_command_line(seeded, fake):

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from conftest import add_residents, progress
+from outreach_helpers import add_residents, progress
 from infra.db import session_scope
 from infra.models import Subscriber
 
