@@ -32,6 +32,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # a drainer that died leaves its events taken: workers look for them with or without new traffic
     app.extensions["jobs"].every(app.config["INBOX_SWEEP_SECONDS"], sweep_orphaned_shards)
+    from outreach import receipts
+    from outreach.sender import sweep as sweep_campaigns
+
+    receipts.install()  # the funnel's "read" step from Messenger watermarks and Zalo seen events
+
+    # a campaign's sender killed mid-run (or Redis restarted) is replaced
+    app.extensions["jobs"].every(app.config["OUTREACH_SWEEP_SECONDS"], sweep_campaigns)
 
     _register_blueprints(app)
     _register_cli(app)
@@ -54,6 +61,10 @@ def _register_blueprints(app: Flask) -> None:
     from procedures.handoff_page import bp as handoff_page_bp
 
     app.register_blueprint(handoff_page_bp)
+
+    from outreach.links import bp as outreach_links_bp
+
+    app.register_blueprint(outreach_links_bp)
 
     import admin
 
@@ -106,3 +117,7 @@ def _register_cli(app: Flask) -> None:
     from knowledge.catalogue_cli import catalogue_cli
 
     app.cli.add_command(catalogue_cli)
+
+    from outreach.cli import campaigns_cli
+
+    app.cli.add_command(campaigns_cli)

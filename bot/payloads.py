@@ -28,3 +28,7 @@ def parse_section(payload: str) -> tuple[str, str] | None:
         return None
     procedure, _, name = payload[len(SECTION):].rpartition(":")
     return (procedure, name) if procedure and name in SECTIONS else None
+
+REMIND_YES = "REMIND:yes"  # the reminder question's buttons (bot/handlers/unsubscribe.py)
+REMIND_NO = "REMIND:no"
+CAMPAIGN = "CAMP:"  # CAMP:<campaign id>:<intent id>, a campaign's button or link (bot/campaign_links.py)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import current_app, request, url_for
 
+from bot import consent
 from bot import flow_session as session
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
 from procedures import answers, communes, prefill, validators
 from procedures import flow as flows
+from infra.db import get_session
 from procedures.handoff_token import make_token
 
 
@@ -182,12 +184,19 @@ def back(turn: Turn, state: dict) -> list[Reply] | None:
     return [ask_field(turn, previous)]
 
 
+def offer_reminders(turn: Turn) -> list[Reply]:
+    from bot.handlers import unsubscribe
+
+    return unsubscribe.offer(turn)
+
+
 def confirm(turn: Turn, state: dict) -> list[Reply]:
     record = _record(turn, state)
     if record is None:
         return expired(turn)
     session.end(turn, keep_record=True)
-    return [hand_off_reply(turn, record.id, with_data=True)]
+    get_session().flush()  # the record's fields are read back for reminders if the resident agrees
+    return [hand_off_reply(turn, record.id, with_data=True)] + offer_reminders(turn)
 
 
 def hand_off_reply(turn: Turn, record_id: str, with_data: bool) -> Reply:
@@ -224,7 +233,7 @@ def erase(turn: Turn) -> list[Reply]:
     if state is not None and state.get("phase") in ("collect", "change", "confirm"):
         session.end(turn)
     session.discard_paused(turn)
-    count = prefill.delete_for(turn.incoming)
+    count = prefill.delete_for(turn.incoming) + consent.erase(turn.incoming)
     turn.outcome = {"decision": "flow", "intent": "erase", "score": None, "private": True}
     text = (turn._("Done: I deleted all the details you prepared ({count}).", count=count) if count
             else turn._("There is no prepared data of yours stored here."))

@@ -198,12 +198,30 @@ def _send(account: Account, row: Part) -> SendResult:
 
 
 def _send_zalo(account: Account, row: Part) -> SendResult:
+    return _with_zalo_token(account, lambda token: zalo_send.send(token, row.user_id, row.body))
+
+
+def send_outreach(account: Account, user: str, message: dict, route: str) -> SendResult:
+    """One campaign message (outreach/): the same send clients, token refresh and error reading as a
+    reply. `route` "window": a message inside the window (Messenger UPDATE, Zalo consultation);
+    "template": `message` is {"template": ...} (Messenger utility) or {"zalo_template": ...} (ZBS)."""
+    if account.platform == FACEBOOK:
+        kind = "UTILITY" if route == "template" else "UPDATE"
+        return facebook_send.send(account.access_token or "", user, message, messaging_type=kind)
+    if route == "template":
+        template = message["zalo_template"]
+        return _with_zalo_token(account, lambda token: zalo_send.send_template(
+            token, user, template["template_id"], template["data"]))
+    return _with_zalo_token(account, lambda token: zalo_send.send(token, user, message))
+
+
+def _with_zalo_token(account: Account, call: Callable[[str], SendResult]) -> SendResult:
     try:
         token = zalo_tokens.access_token(account.id)
-        result = zalo_send.send(token, row.user_id, row.body)
+        result = call(token)
         if result.outcome == STALE_TOKEN:  # revoked or replaced early: one refresh, one more try
             token = zalo_tokens.refresh(account.id, stale=token)
-            result = zalo_send.send(token, row.user_id, row.body)
+            result = call(token)
     except zalo_tokens.TokenRefreshError as error:
         return SendResult(TRANSIENT if error.transient else PERMANENT, code=error.code, detail=str(error),
                           reason="token_refresh_failed")
@@ -247,6 +265,15 @@ def _give_up(rows: list[Part], reason: str, code: str | None, detail: str | None
                 status=status, error_code=code, error_message=(detail or reason)[:500], attempts=row.attempts,
                 updated_at=now))
             _keep_dead_letter(db, row, reason, code, (detail or "")[:500], now)
+
+
+def keep_outreach_dead_letter(account: Account, user: str, body: dict, reason: str, code: str | None,
+                              detail: str | None, attempts: int) -> None:
+    """A campaign message that failed for good: staff see it with the replies that did not get through."""
+    with session_scope() as db:
+        db.add(DeadLetter(delivery_id=None, platform=account.platform, commune_id=account.commune_id, user_id=user,
+                          reason=reason[:40], error_code=code, detail=(detail or reason)[:500], body=body,
+                          attempts=attempts))
 
 
 def _keep_dead_letter(db: Session, row: Part, reason: str, code: str | None, detail: str, now: datetime) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-# kinds the engine answers, plus "unfollow" which is only recorded
+# kinds the engine answers, plus "unfollow" and "read" which are only recorded
 ENGINE_KINDS = ("text", "payload", "attachment", "referral", "follow")
-KINDS = ENGINE_KINDS + ("unfollow",)
+KINDS = ENGINE_KINDS + ("unfollow", "read")
 
 
 class ShapeError(ValueError):

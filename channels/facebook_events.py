@@ -49,6 +49,10 @@ def _event(page: str, item: object, where: str) -> Event | None:
         return _postback(base, item["postback"])
     if isinstance(item.get("referral"), dict):
         return _referral(base, item["referral"], None)
+    if isinstance(item.get("read"), dict) and as_millis(item["read"].get("watermark")) is not None:
+        watermark = as_millis(item["read"]["watermark"])  # all messages sent at or before it were read
+        return Event(**base, kind="read", payload=str(watermark),
+                     key=f"{FACEBOOK}:{page}:read:{sender}:{watermark}")
     log.debug("messenger %s item without a message, postback or referral: acknowledged", where)
     return None
 

@@ -71,13 +71,23 @@ def _post(token: str, body: dict) -> requests.Response:
                              headers={"Authorization": f"Bearer {token}"}, timeout=config["SEND_TIMEOUT"])
 
 
-def send(token: str, psid: str, message: dict) -> SendResult:
-    body = {"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": message}
+def send(token: str, psid: str, message: dict, messaging_type: str = "RESPONSE") -> SendResult:
+    """One message; `messaging_type` UPDATE for a message the bot starts inside the 24 h window."""
+    body = {"recipient": {"id": psid}, "messaging_type": messaging_type, "message": message}
     try:
         response = _post(token, body)
     except requests.RequestException as error:
         return network_failure(error)
     return classify(response)
+
+
+def utility_template(name: str, language: str, body_params: list[str], url_params: list[str] = ()) -> dict:
+    """A Utility Message template (the only Messenger message allowed outside the 24 h window in 2026,
+    outreach.md §1.4): `message.template` with positional body parameters and URL-button suffixes."""
+    components = [{"type": "body", "parameters": [{"type": "text", "text": p} for p in body_params]}]
+    if url_params:
+        components.append({"type": "buttons", "parameters": [{"type": "URL", "url": p} for p in url_params]})
+    return {"template": {"name": name, "language": {"code": language}, "components": components}}
 
 
 def typing_on(graph_url: str, timeout: float, token: str, psid: str) -> None:

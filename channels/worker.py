@@ -14,7 +14,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from bot import payloads
+from bot import campaign_links
+from channels import receipts
 from bot.engine import answer_turn
 from bot.messages import Incoming
 from bot.records import TurnRecords, write_records
@@ -219,6 +220,12 @@ def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> 
     if event.kind == "unfollow":
         record_unfollow(event, account)
         return None
+    if event.kind == "read":
+        receipts.notify(receipts.Receipt(
+            event.platform, account.commune_id, event.user,
+            watermark_ms=int(event.payload) if event.platform == FACEBOOK and event.payload else None,
+            message_ids=tuple((event.payload or "").split(",")) if event.platform != FACEBOOK else ()))
+        return None
     incoming = to_incoming(event, account)
     typing = _typing_later(account, incoming.user)
     try:
@@ -249,10 +256,8 @@ def to_incoming(event: Event, account: Account) -> Incoming:
 
 
 def referral_payload(ref: str | None) -> str:
-    """m.me/PAGE?ref=<intent id> opens that guide; any other ref is a plain start."""
-    if ref and ref in knowledge_base().snapshot().entries:
-        return payloads.ask(ref)
-    return payloads.START
+    """m.me/PAGE?ref=<intent id>[__c<campaign id>] opens that guide; any other ref is a plain start."""
+    return campaign_links.referral_payload(ref, knowledge_base().snapshot().entries)
 
 
 def _typing_later(account: Account, user: str) -> Later | None:

@@ -39,6 +39,8 @@ def parse(data: object) -> list[Event]:
         return [_follow(data, name)]
     if name == "user_send_text" or name in ATTACHMENT_EVENTS:
         return [_user_message(data, name)]
+    if name == "user_seen_message":
+        return [_seen(data)]
     log.debug("zalo event %s acknowledged, not answered", name)
     return []
 
@@ -52,6 +54,18 @@ def _follow(data: dict, name: str) -> Event:
     user = require_str(data.get("follower") or {}, "id", f"{name}.follower")
     key = f"{ZALO}:{oa}:{name}:{user}:{data.get('timestamp')}"
     return Event(**_base(data, user, oa), kind=name, key=key)
+
+
+def _seen(data: dict) -> Event:
+    """`message.msg_ids` is a batch. Read like a user message (sender = resident, recipient = OA), as the
+    OA is found for every Zalo event; OSS parsers disagree on the sides (outreach.md §4.6, L/U)."""
+    user = require_str(data.get("sender") or {}, "id", "sender")
+    oa = require_str(data.get("recipient") or {}, "id", "recipient")
+    ids = (data.get("message") or {}).get("msg_ids")
+    if not isinstance(ids, list) or not ids:
+        raise ShapeError("user_seen_message: message.msg_ids must be a non-empty list")
+    return Event(**_base(data, user, oa), kind="read", payload=",".join(str(i) for i in ids)[:2000],
+                 key=f"{ZALO}:{oa}:seen:{user}:{data.get('timestamp')}")
 
 
 def _user_message(data: dict, name: str) -> Event:

@@ -21,12 +21,16 @@ BUTTON_TITLE = 100
 BUTTON_PAYLOAD = 1000
 MORE_OPTIONS = N_("More options")  # text of a further message carrying buttons beyond the first five
 
-TRANSIENT_CODES = {"-32"}  # API call rate limit: back off
+TRANSIENT_CODES = {"-32", "-100"}  # API call rate limit, unknown error: back off
 STALE_TOKEN_CODES = {"-216", "-220"}  # access token invalid / expired: refresh once
 REASONS = {"-230": "outside_window", "-232": "outside_window", "-213": "not_follower", "-227": "user_unreachable",
            "-244": "user_unreachable", "-218": "recipient_quota", "-211": "out_of_quota", "-32": "rate_limited",
            "-216": "invalid_token", "-220": "invalid_token", "-201": "invalid_message", "-204": "oa_disabled",
-           "-205": "oa_disabled"}
+           "-205": "oa_disabled", "-234": "night", "-133": "night", "-144": "oa_daily_limit",
+           "-147": "template_daily_limit", "-131": "template_not_approved", "-146": "template_disabled",
+           "-115": "balance", "-137": "balance", "-320": "balance", "-321": "balance", "-139": "user_refused",
+           "-141": "user_refused", "-114": "user_unreachable", "-119": "user_unreachable", "-249": "template_no_uid",
+           "-100": "unknown"}
 
 session = make_session()
 
@@ -64,6 +68,19 @@ def send(token: str, user_id: str, message: dict) -> SendResult:
     body = {"recipient": {"user_id": user_id}, "message": message}
     try:
         response = session.post_json(f"{config['ZALO_OPENAPI_URL']}/v3.0/oa/message/cs", body,
+                                     headers={"access_token": token}, timeout=config["SEND_TIMEOUT"])
+    except requests.RequestException as error:
+        return network_failure(error)
+    return classify(response)
+
+
+def send_template(token: str, user_id: str, template_id: str, data: dict) -> SendResult:
+    """A ZBS template message by user id (POST /v3.0/oa/message/template): Zalo's way to reach a resident
+    more than 7 days after their last interaction (outreach.md §4.2). Same error envelope as /cs."""
+    config = current_app.config
+    body = {"user_id": user_id, "template_id": template_id, "template_data": data}
+    try:
+        response = session.post_json(f"{config['ZALO_OPENAPI_URL']}/v3.0/oa/message/template", body,
                                      headers={"access_token": token}, timeout=config["SEND_TIMEOUT"])
     except requests.RequestException as error:
         return network_failure(error)

@@ -44,6 +44,16 @@ DEFAULTS: dict[str, object] = {
     "ADMIN_RATE_IP": "900/minute",  # admin requests from one address
     "ADMIN_SESSION_TTL": 12 * 60 * 60,  # seconds a staff session lives without a request
     "TRUSTED_PROXIES": 0,  # reverse proxies in front (X-Forwarded-For/-Proto trusted from this many hops)
+
+    # outreach/ (campaigns and reminders)
+    "ZALO_FREE_HOURS": 48,  # consultation messages are free for 48 h after the last interaction
+    "OUTREACH_RATE_PER_SECOND": 20,  # per Page/OA, shared by all workers (channels.md: inbox degrades > 40/s)
+    "OUTREACH_QUIET_HOURS": "21:00-07:00",  # Asia/Ho_Chi_Minh; no campaign sends inside
+    "OUTREACH_LEASE_SECONDS": 60,  # a row taken by a worker that died is taken again after this
+    "OUTREACH_BATCH": 50,  # rows a worker takes at once
+    "OUTREACH_SENDERS": 2,  # send jobs per running campaign
+    "OUTREACH_SLICE_SECONDS": 10,  # a send job yields to other jobs after this long
+    "OUTREACH_SWEEP_SECONDS": 15,  # how often workers restart the senders of a running campaign that died
 }
 
 ENV_KEYS = (
@@ -57,6 +67,8 @@ ENV_KEYS = (
     "INBOX_SWEEP_SECONDS",
     "MAX_CONTENT_LENGTH", "ZALO_EVENT_MAX_AGE", "WEBCHAT_RATE_RESIDENT", "WEBCHAT_POLL_RATE_RESIDENT",
     "WEBCHAT_RATE_IP", "ADMIN_RATE_USER", "ADMIN_RATE_IP", "ADMIN_SESSION_TTL", "TRUSTED_PROXIES",
+    "ZALO_FREE_HOURS", "OUTREACH_RATE_PER_SECOND", "OUTREACH_QUIET_HOURS",
+    "OUTREACH_LEASE_SECONDS", "OUTREACH_BATCH", "OUTREACH_SENDERS", "OUTREACH_SLICE_SECONDS", "OUTREACH_SWEEP_SECONDS",
 )
 
 

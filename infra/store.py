@@ -19,6 +19,31 @@ class Store(Protocol):
     def incr(self, key: str, ttl: float | None = None) -> int: ...
     def delete(self, key: str) -> None: ...
     def ttl(self, key: str) -> float | None: ...
+    def reserve(self, key: str, rate: float, burst: float) -> float:
+        """Token bucket shared by every worker: take one token (the bucket may go into debt) and
+        return how many seconds the caller must wait before using it (0 when one was free)."""
+
+
+def _bucket(tokens: float, stamp: float, now: float, rate: float, burst: float) -> tuple[float, float]:
+    """The bucket after one reservation at `now`: (tokens left, possibly negative; seconds to wait)."""
+    tokens = min(burst, tokens + max(0.0, now - stamp) * rate) - 1
+    return tokens, (0.0 if tokens >= 0 else -tokens / rate)
+
+
+# The same arithmetic in Redis, atomically, on the server's clock (all workers share one clock).
+_RESERVE = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2])
+local saved = redis.call('HMGET', KEYS[1], 't', 's')
+local tokens = tonumber(saved[1]) or burst
+local stamp = tonumber(saved[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate) - 1
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 's', tostring(now))
+redis.call('PEXPIRE', KEYS[1], 600000)
+if tokens >= 0 then return '0' end
+return tostring(-tokens / rate)
+"""
 
 
 class MemoryStore:
@@ -26,6 +51,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._data: dict[str, tuple[str, float | None]] = {}
+        self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
@@ -81,6 +107,14 @@ class MemoryStore:
                 return None
             return item[1] - time.monotonic()
 
+    def reserve(self, key: str, rate: float, burst: float) -> float:
+        with self._lock:
+            now = time.monotonic()
+            tokens, stamp = self._buckets.get(key, (burst, now))
+            tokens, wait = _bucket(tokens, stamp, now, rate, burst)
+            self._buckets[key] = (tokens, now)
+            return wait
+
 
 class RedisStore:
     """The same interface on a shared Redis server."""
@@ -90,6 +124,7 @@ class RedisStore:
 
         self.redis = redis.Redis.from_url(url, decode_responses=True)
         self.prefix = prefix
+        self._reserve = None  # the token-bucket script, registered on first use (EVALSHA, reloaded if flushed)
 
     def _k(self, key: str) -> str:
         return self.prefix + key
@@ -123,6 +158,11 @@ class RedisStore:
     def ttl(self, key: str) -> float | None:
         ms = self.redis.pttl(self._k(key))
         return None if ms is None or ms < 0 else ms / 1000
+
+    def reserve(self, key: str, rate: float, burst: float) -> float:
+        if self._reserve is None:
+            self._reserve = self.redis.register_script(_RESERVE)
+        return float(self._reserve(keys=[self._k(key)], args=[rate, burst]))
 
 
 def make_store(redis_url: str | None) -> Store:

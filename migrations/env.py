@@ -6,6 +6,8 @@ from infra.models import Base
 import channels.models  # noqa: F401  (channel tables on Base.metadata)
 import admin.models  # noqa: F401  (admin tables on Base.metadata)
 import procedures.prefill_models  # noqa: F401  (guided-flow tables on Base.metadata)
+import bot.consent_models  # noqa: F401  (reminder consent tables on Base.metadata)
+import outreach.models  # noqa: F401  (campaign tables on Base.metadata)
 
 config = context.config
 target_metadata = Base.metadata

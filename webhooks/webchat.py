@@ -12,10 +12,13 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_limiter import Limiter
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
+from bot.campaign_links import referral_payload
 from bot.engine import handle_message
 from bot.messages import Incoming
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext
 from infra import limits, safe_json
+
+from knowledge.store import knowledge_base
 
 bp = Blueprint("webchat", __name__, template_folder="templates", static_folder="static",
                static_url_path="/webchat/static")
@@ -147,5 +150,8 @@ def chat_page():
     """The page's own labels follow ?lang= or the browser's language (Vietnamese first)."""
     lang = request.args.get("lang") or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    return render_template("webchat/chat.html", commune=request.args.get("commune", ""), lang=lang,
+    # ?start=<intent>[__c<campaign>]: a campaign's or a poster's link opens that guide directly
+    start = referral_payload(request.args.get("start"), knowledge_base().snapshot().entries) \
+        if request.args.get("start") else "START"
+    return render_template("webchat/chat.html", commune=request.args.get("commune", ""), lang=lang, start=start,
                            _=lambda message, **values: gettext(lang, message, **values))

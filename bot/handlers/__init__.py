@@ -3,6 +3,7 @@
 Each module has one job and two functions: `handles(turn) -> bool` and `handle(turn) -> list[Reply]`.
 """
 from bot.handlers import (
+    campaign_link,
     catalogue_answer,
     clarify,
     faq_answer,
@@ -21,10 +22,11 @@ from bot.handlers import (
 
 HANDLERS = (
     unreadable,
+    campaign_link,
+    unsubscribe,  # before navigation: a whole-message "hủy" outside a guide stops reminders
     navigation,
     language,
     handoff,
-    unsubscribe,
     guided_flow,
     status_lookup,
     catalogue_answer,  # the national catalogue, when no curated intent answers (issue 13)

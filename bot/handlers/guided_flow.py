@@ -325,7 +325,7 @@ def _link_only(turn: Turn, state: dict) -> list[Reply]:
                             result.variant, state["lang"])
     prefill.write(record, {"answers": dict(state["answers"]), "fields": {}, "order": []})
     session.end(turn, keep_record=True)
-    return [prefill_collect.hand_off_reply(turn, record.id, with_data=False)]
+    return [prefill_collect.hand_off_reply(turn, record.id, with_data=False)] + prefill_collect.offer_reminders(turn)
 
 
 def _collecting_text(turn: Turn, state: dict, written: str) -> list[Reply]:

@@ -7,7 +7,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0009_catalogue"
-down_revision = "0006_dead_letter_resolved_by"
+down_revision = "0008_outreach"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ Used by the channel tests (in a thread) and by bench/webhook_load.py (as a proce
 from __future__ import annotations
 
 import argparse
+import collections
 import itertools
 import json
 import random
@@ -45,6 +46,13 @@ class FakePlatform:
         self.slow_seconds = 2.0
         self.blocked: set[str] = set()  # user ids that blocked the page / OA
         self._ids = itertools.count(1)
+        # outreach: approved templates, residents whose window the platform considers closed, and a
+        # per-Page/OA send limit answered with the platform's rate-limit error (613 / -32) beyond it
+        self.facebook_templates: set[str] = set()  # approved utility template names
+        self.zalo_templates: set[str] = set()  # approved ZBS template ids
+        self.outside_window: set[str] = set()  # PSIDs / Zalo user ids outside the messaging window
+        self.rate_limit: int | None = None  # messages per second per Page/OA
+        self._recent: dict[str, collections.deque] = {}
 
     # ------------------------------------------------------------------ inspection
     def sends(self, service: str) -> list[Call]:
@@ -56,6 +64,26 @@ class FakePlatform:
     def attempts(self, service: str) -> list[Call]:
         with self.lock:
             return [c for c in self.calls if c.service == service and isinstance(c.body, dict) and "message" in c.body]
+
+    def template_sends(self) -> list[Call]:
+        """Template messages accepted: Messenger utility templates and Zalo ZBS templates."""
+        with self.lock:
+            return [c for c in self.calls if c.outcome == "ok" and isinstance(c.body, dict) and (
+                c.service == "zalo_template" or "template" in (c.body.get("message") or {}))]
+
+    def _over_limit(self, owner: str) -> bool:
+        """A sliding one-second window per Page/OA, as the platforms count their send limits."""
+        if not self.rate_limit:
+            return False
+        now = time.monotonic()
+        with self.lock:
+            recent = self._recent.setdefault(owner, collections.deque())
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) >= self.rate_limit:
+                return True
+            recent.append(now)
+            return False
 
     def oauth_calls(self) -> list[Call]:
         with self.lock:
@@ -73,6 +101,8 @@ class FakePlatform:
             response = self._facebook(request)
         elif request.path == "/v3.0/oa/message/cs" and request.method == "POST":
             response = self._zalo_send(request)
+        elif request.path == "/v3.0/oa/message/template" and request.method == "POST":
+            response = self._zalo_template(request)
         elif request.path == "/v4/oa/access_token" and request.method == "POST":
             response = self._zalo_oauth(request)
         else:
@@ -127,12 +157,25 @@ class FakePlatform:
         failure = self._next_failure()
         if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("id") in self.blocked:
             failure = "fb_551"
+        if failure is None:
+            failure = self._facebook_rules(body, page)
         if failure:
             return self._serve_failure(call, failure, lambda f: self._fb_named(call, f))
         return self._json({"recipient_id": body["recipient"]["id"], "message_id": f"m_{next(self._ids)}"})
 
+    def _facebook_rules(self, body: dict, page: str) -> str | None:
+        """Outreach rules: utility templates must be approved and only they pass outside the window."""
+        message = body.get("message") or {}
+        if "template" in message:
+            if body.get("messaging_type") != "UTILITY" or message["template"].get("name") not in self.facebook_templates:
+                return "fb_template"
+        elif body.get("recipient", {}).get("id") in self.outside_window:
+            return "fb_window"
+        return "fb_rate_limit" if self._over_limit(f"facebook:{page}") else None
+
     def _fb_named(self, call: Call, failure: str) -> Response:
         code, subcode, text = {
+            "fb_template": (100, None, "(#100) Template name does not exist or is not approved."),
             "fb_rate_limit": (613, None, "(#613) Calls to this api have exceeded the rate limit."),
             "fb_temporary": (1200, None, "Temporary send message failure. Please try again later."),
             "fb_551": (551, 1545041, "(#551) This person isn't available right now."),
@@ -158,12 +201,39 @@ class FakePlatform:
         failure = self._next_failure()
         if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("user_id") in self.blocked:
             failure = "zalo_-227"
+        if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("user_id") in self.outside_window:
+            failure = "zalo_-230"
+        if failure is None and self._over_limit(f"zalo:{oa}"):
+            failure = "zalo_-32"
         if failure:
             return self._serve_failure(call, failure, lambda f: self._json(
                 {"error": int(f.split("_", 1)[1]), "message": f"fake error {f}"}))
         user = body["recipient"]["user_id"]
         return self._json({"data": {"message_id": f"z{next(self._ids)}", "user_id": user,
                                     "sent_time": str(int(time.time() * 1000))}, "error": 0, "message": "Success"})
+
+    def _zalo_template(self, request: Request) -> Response:
+        """ZBS template by user id (outreach.md §4.2): errors with HTTP 200, like the OA API."""
+        body = request.get_json(silent=True)
+        call = self._record("zalo_template", request, body)
+        oa = self.zalo_tokens.get(request.headers.get("Access-Token", ""))
+        call.headers["X-OA"] = oa
+        if oa is None:
+            call.outcome = "invalid_token"
+            return self._json({"error": -216, "message": "Access token is invalid"})
+        failure = self._next_failure()
+        if failure is None and (not isinstance(body, dict) or body.get("template_id") not in self.zalo_templates):
+            failure = "zalo_-131"
+        if failure is None and body.get("user_id") in self.blocked:
+            failure = "zalo_-114"
+        if failure is None and self._over_limit(f"zalo:{oa}"):
+            failure = "zalo_-32"
+        if failure:
+            return self._serve_failure(call, failure, lambda f: self._json(
+                {"error": int(f.split("_", 1)[1]), "message": f"fake error {f}"}))
+        return self._json({"error": 0, "message": "Success", "data": {
+            "message_id": f"t{next(self._ids)}", "user_id": body["user_id"], "sent_time": str(int(time.time() * 1000)),
+            "quota": {"quota_type": "purchase_quota", "remain": 4821}}})
 
     def _zalo_oauth(self, request: Request) -> Response:
         form = request.form.to_dict()
@@ -226,9 +296,19 @@ def main() -> None:
     parser.add_argument("--fail-rate", type=float, default=0.0)
     parser.add_argument("--facebook", action="append", default=[])
     parser.add_argument("--zalo", action="append", default=[])
+    parser.add_argument("--rate-limit", type=int, default=0, help="messages per second per Page/OA (0: none)")
+    parser.add_argument("--facebook-template", action="append", default=[])
+    parser.add_argument("--zalo-template", action="append", default=[])
+    parser.add_argument("--outside-window", default="", help="file of user ids outside the window, one a line")
     args = parser.parse_args()
     platform = FakePlatform()
     platform.fail_rate = args.fail_rate
+    platform.rate_limit = args.rate_limit or None
+    platform.facebook_templates = set(args.facebook_template)
+    platform.zalo_templates = set(args.zalo_template)
+    if args.outside_window:
+        with open(args.outside_window, encoding="utf-8") as f:
+            platform.outside_window = {line.strip() for line in f if line.strip()}
     platform.facebook_tokens = dict(pair.split("=", 1) for pair in args.facebook)
     platform.zalo_tokens = dict(pair.split("=", 1) for pair in args.zalo)
     server = make_server("127.0.0.1", args.port, stats_app(platform), threaded=True,
@@ -236,11 +316,16 @@ def main() -> None:
     server.serve_forever()
 
 
-def bench_app(fail_rate: str = "0", facebook: str = "", zalo: str = ""):
-    """For `gunicorn -w 1 -k gthread` (the benchmark): keep-alive connections as the real APIs offer,
-    which werkzeug's development server does not. Token pairs are comma-separated TOKEN=ID."""
+def bench_app(fail_rate: str = "0", facebook: str = "", zalo: str = "", rate_limit: int = 0,
+              facebook_templates: str = "", zalo_templates: str = ""):
+    """For `gunicorn -w 1 -k gthread` (the benchmarks): keep-alive connections as the real APIs offer,
+    which werkzeug's development server does not. Token pairs are comma-separated TOKEN=ID; templates
+    comma-separated names / ids; `rate_limit` messages per second per Page/OA (0: none)."""
     platform = FakePlatform()
     platform.fail_rate = float(fail_rate)
+    platform.rate_limit = int(rate_limit) or None
+    platform.facebook_templates = {t for t in facebook_templates.split(",") if t}
+    platform.zalo_templates = {t for t in zalo_templates.split(",") if t}
     platform.facebook_tokens = dict(pair.split("=", 1) for pair in facebook.split(",") if pair)
     platform.zalo_tokens = dict(pair.split("=", 1) for pair in zalo.split(",") if pair)
     return stats_app(platform)
@@ -251,9 +336,12 @@ def stats_app(platform: FakePlatform):
     def app(environ, start_response):
         if environ.get("PATH_INFO") == "/_stats":
             with platform.lock:
-                ok = [c for c in platform.calls if c.outcome == "ok" and isinstance(c.body, dict) and "message" in c.body]
-                data = {"attempts": sum(1 for c in platform.calls if isinstance(c.body, dict) and "message" in c.body),
-                        "accepted": [[c.service, json.dumps(c.body["recipient"]), c.at] for c in ok]}
+                sends = [c for c in platform.calls if isinstance(c.body, dict)
+                         and ("message" in c.body or c.service == "zalo_template")]
+                ok = [c for c in sends if c.outcome == "ok"]
+                data = {"attempts": len(sends), "rejected": collections.Counter(c.outcome for c in sends if c.outcome != "ok"),
+                        "accepted": [[c.service, json.dumps(c.body.get("recipient") or {"user_id": c.body.get("user_id")}),
+                                      c.at] for c in ok]}
             return Response(json.dumps(data), content_type="application/json")(environ, start_response)
         return platform.wsgi(environ, start_response)
     return app

@@ -117,7 +117,7 @@ def test_unsubscribe_after_talking(chat, app):
 def test_unsubscribe_as_the_very_first_message_is_recorded(new_chat, app, how):
     resident = new_chat(user="first-time")
     said = resident.tap(how) if how == "UNSUBSCRIBE" else resident.ask(how)
-    assert said.payloads == ["MENU"]
+    assert said.payloads == ["REMIND:yes", "MENU"]  # confirmed, with the way back
     record = subscriber(app, "first-time")
     assert record is not None, "the opt-out of a resident never seen before was lost"
     assert record.reminders_opt_in is False and record.unsubscribed_at is not None

@@ -68,7 +68,8 @@
     send({ text: text }, text);
   });
 
-  send({ payload: "START" }, null);
+  // /chat?start=<intent>[__c<campaign>] opens that guide at once (the server turned it into a payload)
+  send({ payload: document.querySelector("main.chat").dataset.start || "START" }, null);
 
   // Replies a commune staff member writes in the admin (handover) arrive by polling.
   let lastStaff = 0;
