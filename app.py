@@ -32,6 +32,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # a drainer that died leaves its events taken: workers look for them with or without new traffic
     app.extensions["jobs"].every(app.config["INBOX_SWEEP_SECONDS"], sweep_orphaned_shards)
+    from channels.privacy import purge_job  # registers the channels' share of residents' data with bot.privacy
+
+    # conversation text older than RETENTION_DAYS goes (also `flask --app app privacy purge`)
+    app.extensions["jobs"].every(app.config["PRIVACY_PURGE_SECONDS"], purge_job)
 
     _register_blueprints(app)
     _register_cli(app)
@@ -71,6 +75,10 @@ def _register_cli(app: Flask) -> None:
     from channels.cli import communes_cli
 
     app.cli.add_command(communes_cli)
+
+    from channels.privacy import privacy_cli
+
+    app.cli.add_command(privacy_cli)
 
     from admin.cli import users_cli
 

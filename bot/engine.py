@@ -70,7 +70,7 @@ def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
     turn = Turn(incoming=incoming, lang=_language(incoming, state, commune), state=state,
                 kb=knowledge_base().snapshot(), commune=commune)
     if incoming.kind == "text" and incoming.text:
-        turn.match = turn.kb.index.match(incoming.text)
+        turn.match = turn.kb.match(incoming.text, commune)
     replies = next(h for h in HANDLERS if h.handles(turn)).handle(turn)
     _remember(turn)
     save_state(store, incoming, turn.state, config["CONVERSATION_TTL"])
@@ -79,11 +79,13 @@ def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
 
 def _records(turn: Turn, replies: list[Reply]) -> TurnRecords:
     incoming, commune = turn.incoming, turn.commune
+    erased = bool(turn.outcome.get("erased"))  # "xóa dữ liệu của tôi" leaves no record of the resident
     return TurnRecords(
-        subscribers=[subscriber_row(incoming.channel, incoming.user, commune.id if commune else None, turn.lang,
-                                    incoming.time)],
+        subscribers=[] if erased else [subscriber_row(incoming.channel, incoming.user,
+                                                      commune.id if commune else None, turn.lang, incoming.time)],
         messages=[message_row(incoming, commune, turn.outcome)],
-        transcript=turn_lines(incoming, commune, replies))
+        transcript=turn_lines(incoming, commune, replies, turn.outcome),
+        erased=[incoming] if erased else [])
 
 
 def _cleaned(incoming: Incoming, limit: int) -> Incoming:

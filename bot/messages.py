@@ -45,6 +45,18 @@ class Reply:
     text: str
     quick_replies: list[QuickReply] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
+    # what transcripts and staff pages keep instead of `text` when the text holds a resident's form
+    # details (the summary to confirm): the resident receives `text`, nothing stores it in clear
+    redacted: str | None = None
+
+    @property
+    def kept_text(self) -> str:
+        """The text as it may be stored and shown to staff."""
+        return self.text if self.redacted is None else self.redacted
+
+    def for_record(self) -> "Reply":
+        """This reply as it may be stored (the redacted text; the same buttons and quick replies)."""
+        return self if self.redacted is None else Reply(self.redacted, self.quick_replies, self.buttons)
 
     def to_dict(self) -> dict:
         return {

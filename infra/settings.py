@@ -34,6 +34,10 @@ DEFAULTS: dict[str, object] = {
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
     "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
+    # personal data (bot/privacy.py): conversation text (transcripts, logged questions, handover texts,
+    # reply deliveries, dead letters) is kept this many days, then purged by the workers every PRIVACY_PURGE_SECONDS
+    "RETENTION_DAYS": 90,
+    "PRIVACY_PURGE_SECONDS": 6 * 60 * 60,
 }
 
 ENV_KEYS = (
@@ -44,7 +48,7 @@ ENV_KEYS = (
     "FLOW_TTL", "PREFILL_TTL", "PUBLIC_BASE_URL",
     "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
     "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
-    "INBOX_SWEEP_SECONDS",
+    "INBOX_SWEEP_SECONDS", "RETENTION_DAYS", "PRIVACY_PURGE_SECONDS",
 )
 
 
