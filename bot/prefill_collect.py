@@ -212,7 +212,7 @@ def hand_off_reply(turn: Turn, record_id: str, with_data: bool) -> Reply:
     else:
         text = turn._("Here is your personal checklist with the button to the national portal. "
                       "The page works for {days} days.", days=_days())
-    return Reply(text, buttons=[Button(turn._("Open my prepared page"), url)], quick_replies=[
+    return Reply(text, buttons=[Button(turn._("Open my prepared page"), url)], private_links=True, quick_replies=[
         QuickReply(turn._("Delete my data"), session.payload("erase")),
         QuickReply(turn._("Menu"), "MENU"),
     ])

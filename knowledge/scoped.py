@@ -33,7 +33,7 @@ class ScopedIndex:
 
     @classmethod
     def build(cls, national: Iterable[Pair], by_commune: dict[int, list[Pair]],
-              thresholds: Thresholds) -> "ScopedIndex":
+              thresholds: Thresholds | None = None) -> "ScopedIndex":
         overlays = {commune_id: MatchIndex(pairs, thresholds) for commune_id, pairs in by_commune.items() if pairs}
         return cls(MatchIndex(national, thresholds), overlays)
 
