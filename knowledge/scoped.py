@@ -5,36 +5,80 @@ staff add (a phrasing on a national entry, an entry of their own) moves another 
 answers, not even by a feature weight. Each commune with content of its own gets a small extra
 index over that content, consulted beside the national one: it answers when it finds the
 resident's words close to one of the commune's phrasings (at least OVERLAY_ANSWER, and above the
-national score). A commune without such content costs one dict lookup per message.
+national score). A commune without such content costs one dict lookup per message; one with it,
+one more normalisation of the message and a few dict lookups.
 
 The matcher itself (knowledge/matcher.py) is used as it is: only `MatchIndex(pairs, thresholds)`,
-`match` and `score_intents`.
+`match`, `score_intents` and its `Candidate`/`Match` types; the commune index is scored here.
 """
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from knowledge.matcher import Candidate, Match, MatchIndex, Thresholds
+from knowledge.normalize import normalize_vietnamese
 
-# A commune index is small: its feature weights tell its few entries apart, not a word's rarity in
-# the whole knowledge base, so its scores are closeness to the commune's own phrasings. Two thirds of
-# the words of one of them (after normalisation) is the bar for answering with it.
+# A commune index scores closeness to one of the commune's own phrasings (cosine of syllables and
+# syllable pairs): about two thirds in common, after normalisation, is the bar for answering with it.
 OVERLAY_ANSWER = 0.6
 
 Pair = tuple[str, str]  # (intent id, phrasing text)
 
 
 @dataclass(frozen=True)
+class CommuneIndex:
+    """A commune's own phrasings, scored by closeness: the cosine of the message's syllables and
+    syllable pairs (diacritic-free, abbreviations expanded) with each phrasing's. A few dozen
+    phrasings: an inverted index of their features, no numpy, no typo search."""
+    intents: tuple[str, ...]  # per phrasing
+    sizes: tuple[int, ...]  # features per phrasing
+    postings: dict[str, tuple[int, ...]]  # feature -> phrasings that have it
+
+    @classmethod
+    def build(cls, pairs: list[Pair]) -> "CommuneIndex":
+        intents, sizes, postings = [], [], defaultdict(list)
+        for intent, text in pairs:
+            feats = _features(normalize_vietnamese(text).tokens)
+            if not feats:
+                continue
+            for feat in feats:
+                postings[feat].append(len(intents))
+            intents.append(intent)
+            sizes.append(len(feats))
+        return cls(tuple(intents), tuple(sizes), {f: tuple(ids) for f, ids in postings.items()})
+
+    def score_intents(self, text: str) -> list[Candidate]:
+        """The commune's intents the message comes close to, best first."""
+        feats = _features(normalize_vietnamese(text).tokens)
+        shared: dict[int, int] = defaultdict(int)
+        for feat in feats:
+            for phrasing in self.postings.get(feat, ()):
+                shared[phrasing] += 1
+        best: dict[str, float] = {}
+        for phrasing, count in shared.items():
+            score = count / math.sqrt(len(feats) * self.sizes[phrasing])
+            intent = self.intents[phrasing]
+            best[intent] = max(best.get(intent, 0.0), score)
+        return [Candidate(intent, round(score, 4)) for intent, score in sorted(best.items(), key=lambda i: -i[1])]
+
+
+def _features(tokens: tuple[str, ...]) -> set[str]:
+    return set(tokens) | {f"{a}_{b}" for a, b in zip(tokens, tokens[1:])}
+
+
+@dataclass(frozen=True)
 class ScopedIndex:
     """The national index and one small index per commune that has content of its own."""
     national: MatchIndex
-    communes: dict[int, MatchIndex] = field(default_factory=dict)
+    communes: dict[int, CommuneIndex] = field(default_factory=dict)
 
     @classmethod
     def build(cls, national: Iterable[Pair], by_commune: dict[int, list[Pair]],
               thresholds: Thresholds | None = None) -> "ScopedIndex":
-        overlays = {commune_id: MatchIndex(pairs, thresholds) for commune_id, pairs in by_commune.items() if pairs}
+        overlays = {commune_id: CommuneIndex.build(pairs) for commune_id, pairs in by_commune.items() if pairs}
         return cls(MatchIndex(national, thresholds), overlays)
 
     def match(self, text: str, commune_id: int | None) -> Match:
