@@ -34,3 +34,15 @@ def test_another_communes_resident_is_out_of_reach(app, world, staff_a):
     data = json.loads(post(staff_a, "/admin/c/demo/privacy/export",
                            {"channel": "webchat", "user": "resident-b"}).get_data(as_text=True))
     assert data["conversation"] == []  # the same id in commune A is another resident
+
+
+def test_erasure_is_not_held_back_while_staff_have_the_conversation(app, world):
+    from bot import takeover
+
+    client = app.test_client()
+    chat(client, "giờ làm việc", user="resident-held", commune="demo")
+    with app.app_context():
+        takeover.take("webchat", "demo", "resident-held", "staff-a")
+    assert chat(client, "xin chào", user="resident-held", commune="demo") == []  # the bot is silent for staff
+    said = chat(client, "xóa dữ liệu của tôi", user="resident-held", commune="demo")[0]["text"]
+    assert said.startswith("Xong: mình đã xóa") and "lịch sử trò chuyện" in said
