@@ -40,6 +40,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # a campaign's sender killed mid-run (or Redis restarted) is replaced
     app.extensions["jobs"].every(app.config["OUTREACH_SWEEP_SECONDS"], sweep_campaigns)
 
+    from channels.privacy import purge_job  # registers the channels' share of residents' data with bot.privacy
+
+    # conversation text older than RETENTION_DAYS goes (also `flask --app app privacy purge`)
+    app.extensions["jobs"].every(app.config["PRIVACY_PURGE_SECONDS"], purge_job)
+
     _register_blueprints(app)
     _register_cli(app)
     _secure(app)
@@ -105,6 +110,10 @@ def _register_cli(app: Flask) -> None:
     from channels.cli import communes_cli
 
     app.cli.add_command(communes_cli)
+
+    from channels.privacy import privacy_cli
+
+    app.cli.add_command(privacy_cli)
 
     from admin.cli import users_cli
 

@@ -100,21 +100,35 @@ def clean_phrasing(text: str | None) -> str:
     return text
 
 
-def add_phrasing(entry: Entry, text: str, commune: Commune, username: str) -> bool:
-    """Add a staff phrasing; False when the entry already has it."""
-    if any(p.text == text for p in entry.phrasings):
+def phrasings_for(entry: Entry, commune: Commune) -> list[Phrasing]:
+    """The phrasings that count for this commune's residents: national ones and its own."""
+    return [p for p in entry.phrasings if p.commune_id in (None, commune.id)]
+
+
+def phrasing_scope(entry: Entry, commune: Commune, national: bool) -> int | None:
+    """Whose a new phrasing is: the commune's (it counts only for its residents), or national (None)
+    when a super admin asks for it on a national entry. A commune-own entry's phrasings are its commune's."""
+    if entry_owner(entry) is not None:
+        return entry_owner(entry)
+    return None if national else commune.id
+
+
+def add_phrasing(entry: Entry, text: str, commune: Commune, username: str, national: bool = False) -> bool:
+    """Add a staff phrasing for this commune (or, `national`, for all); False when it counts already."""
+    scope = phrasing_scope(entry, commune, national)
+    if any(p.text == text and p.commune_id in (None, scope) for p in entry.phrasings):
         return False
-    entry.phrasings.append(Phrasing(text=text, origin="staff"))
-    _record(entry.id, commune.id, "phrasing-add", None, {"text": text}, username)
+    entry.phrasings.append(Phrasing(text=text, origin="staff", commune_id=scope))
+    _record(entry.id, scope, "phrasing-add", None, {"text": text}, username)
     _commit()
     return True
 
 
 def remove_phrasing(entry: Entry, phrasing_id: int, commune: Commune, username: str) -> None:
-    phrasing = next((p for p in entry.phrasings if p.id == phrasing_id), None)
+    phrasing = next((p for p in phrasings_for(entry, commune) if p.id == phrasing_id), None)
     if phrasing is None:
         raise EditError(N_("This phrasing does not exist."))
-    _record(entry.id, commune.id, "phrasing-remove", {"text": phrasing.text}, None, username)
+    _record(entry.id, phrasing.commune_id, "phrasing-remove", {"text": phrasing.text}, None, username)
     entry.phrasings.remove(phrasing)
     _commit()
 
@@ -139,7 +153,8 @@ def create_entry(commune: Commune | None, name: dict, answer: dict, phrasings: l
     if commune is not None:
         content[OWNER] = commune.id
     entry = Entry(id=entry_id, kind="faq", name_vi=name["vi"], name_en=name["en"], content=content, enabled=True)
-    entry.phrasings = [Phrasing(text=t, origin="staff") for t in dict.fromkeys(phrasings)]
+    entry.phrasings = [Phrasing(text=t, origin="staff", commune_id=commune.id if commune else None)
+                       for t in dict.fromkeys(phrasings)]
     get_session().add(entry)
     _record(entry_id, commune.id if commune else None, "create", None,
             {"name": name, "answer": answer, "phrasings": list(dict.fromkeys(phrasings))}, username)
@@ -161,12 +176,13 @@ def rollback(revision: EntryRevision, entry: Entry, commune: Commune, username: 
     elif revision.action == "enabled":
         set_enabled(entry, bool(revision.before["enabled"]), username)
     elif revision.action == "phrasing-add":
-        phrasing = next((p for p in entry.phrasings if p.text == revision.after["text"]), None)
+        phrasing = next((p for p in entry.phrasings if p.text == revision.after["text"]
+                         and p.commune_id == revision.commune_id), None)
         if phrasing is None:
             raise EditError(N_("This phrasing was already removed."))
         remove_phrasing(entry, phrasing.id, commune, username)
     elif revision.action == "phrasing-remove":
-        add_phrasing(entry, revision.before["text"], commune, username)
+        add_phrasing(entry, revision.before["text"], commune, username, national=revision.commune_id is None)
     else:
         raise EditError(N_("This change cannot be rolled back."))
 

@@ -23,9 +23,9 @@ class TryResult:
 
 def try_text(text: str, commune: Commune, limit: int = 3) -> TryResult:
     snapshot = knowledge_base().snapshot()
-    match = snapshot.index.match(text)
+    match = snapshot.match(text, commune)  # as this commune's residents are answered
     top = []
-    for candidate in snapshot.index.score_intents(text):
+    for candidate in snapshot.scoped.ranked(text, commune.id):
         entry = snapshot.entries.get(candidate.intent)
         if entry is not None and visible_to(entry, commune):
             top.append(Scored(entry, candidate.score))

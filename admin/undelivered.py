@@ -17,12 +17,15 @@ from admin.stats import LOCAL
 from bot.residents import mask_personal_numbers
 from i18n import N_
 from infra.db import get_session
+from infra.sealing import unseal
 from infra.models import Commune, HandoffRequest
 
 try:
     from channels.models import DeadLetter, Delivery
+    from channels.worker import DEAD_LETTER
 except ImportError:  # a build without the channels package has no dead letters to show
     DeadLetter = Delivery = None
+    DEAD_LETTER = "dead-letter"
 
 NOT_ANSWERED = "not_answered"  # channels.worker: the event itself failed; body is the event, not a reply
 MAX_ROWS = 200
@@ -86,8 +89,10 @@ def undelivered_text(reason: str, body: object) -> str:
     """What the resident did not get (a reply) or what they wrote that went unanswered (not_answered)."""
     if not isinstance(body, dict):
         return ""
-    if reason == NOT_ANSWERED:  # the raw event: the resident's words, masked as in the transcripts
-        said = body.get("text") or body.get("payload") or body.get("attachment") or ""
+    if reason == NOT_ANSWERED:  # the event: the resident's words (sealed), masked as in the transcripts
+        words = unseal(body.get("sealed"), DEAD_LETTER) if body.get("sealed") else body
+        words = words if isinstance(words, dict) else {}
+        said = words.get("text") or words.get("payload") or body.get("attachment") or ""
         return mask_personal_numbers(str(said)) or ""
     message = body.get("message") if isinstance(body.get("message"), dict) else body
     text = message.get("text")
@@ -171,6 +176,10 @@ def mark_handled(letter: DeadLetter, by: str) -> None:
     """Close the letter as handled by the staff member `by` (a username)."""
     if letter.resolved_at is None:  # a second click keeps the first time and who
         letter.resolved_at, letter.resolved_by = datetime.now(timezone.utc), by
+    if letter.delivery_id is not None:  # handled: the reply is not sent again, its sealed copy goes
+        from channels.delivery import drop_sealed
+
+        drop_sealed(get_session(), [letter.delivery_id])
     get_session().commit()
 
 

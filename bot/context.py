@@ -44,7 +44,9 @@ class Turn:
         return value.get(self.lang) or value.get("vi")
 
     def record(self, decision: str, intent: str | None = None, score: float | None = None) -> None:
-        self.outcome = {"decision": decision, "intent": intent, "score": score}
+        # a text already known to be a form detail stays private whatever the turn goes on to answer
+        kept = {key: self.outcome[key] for key in ("private", "redacted", "erased") if key in self.outcome}
+        self.outcome = {"decision": decision, "intent": intent, "score": score, **kept}
 
     def standard_choices(self) -> list[QuickReply]:
         return [

@@ -24,6 +24,7 @@ from i18n import DEFAULT_LANGUAGE, detect_language
 from infra.db import get_session
 from infra.models import Commune
 from knowledge.store import knowledge_base
+from procedures import answers
 
 
 def clean_text(text: str | None, limit: int) -> str | None:
@@ -62,7 +63,7 @@ def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
     store = current_app.extensions["store"]
     # one store round trip for both: is a staff member answering this resident, and where the talk stands
     staff, saved = store.get_many([takeover_key(incoming), state_key(incoming)])
-    if staff is not None:  # the bot stays silent
+    if staff is not None and not _asks_erasure(incoming):  # the bot stays silent (but never ignores "xóa dữ liệu")
         keep_for_staff(incoming)
         return Answer([], config.get("DEFAULT_LANGUAGE", DEFAULT_LANGUAGE), TurnRecords())
     commune = commune or find_commune(incoming.commune)
@@ -70,7 +71,7 @@ def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
     turn = Turn(incoming=incoming, lang=_language(incoming, state, commune), state=state,
                 kb=knowledge_base().snapshot(), commune=commune)
     if incoming.kind == "text" and incoming.text:
-        turn.match = turn.kb.index.match(incoming.text)
+        turn.match = turn.kb.match(incoming.text, commune)
     replies = next(h for h in HANDLERS if h.handles(turn)).handle(turn)
     _remember(turn)
     save_state(store, incoming, turn.state, config["CONVERSATION_TTL"])
@@ -79,11 +80,17 @@ def answer_turn(incoming: Incoming, commune: Commune | None = None) -> Answer:
 
 def _records(turn: Turn, replies: list[Reply]) -> TurnRecords:
     incoming, commune = turn.incoming, turn.commune
+    erased = bool(turn.outcome.get("erased"))  # "xóa dữ liệu của tôi" leaves no record of the resident
     return TurnRecords(
-        subscribers=[subscriber_row(incoming.channel, incoming.user, commune.id if commune else None, turn.lang,
-                                    incoming.time)],
+        subscribers=[] if erased else [subscriber_row(incoming.channel, incoming.user,
+                                                      commune.id if commune else None, turn.lang, incoming.time)],
         messages=[message_row(incoming, commune, turn.outcome)],
-        transcript=turn_lines(incoming, commune, replies))
+        transcript=turn_lines(incoming, commune, replies, turn.outcome),
+        erased=[incoming] if erased else [])
+
+
+def _asks_erasure(incoming: Incoming) -> bool:
+    return incoming.kind == "text" and answers.says(incoming.text, "erase")
 
 
 def _cleaned(incoming: Incoming, limit: int) -> Incoming:

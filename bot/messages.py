@@ -45,6 +45,25 @@ class Reply:
     text: str
     quick_replies: list[QuickReply] = field(default_factory=list)
     buttons: list[Button] = field(default_factory=list)
+    # what transcripts and staff pages keep instead of `text` when the text holds a resident's form
+    # details (the summary to confirm): the resident receives `text`, nothing stores it in clear
+    redacted: str | None = None
+    private_links: bool = False  # the buttons are bearer links to personal data (/go/<token>): never stored
+
+    def __post_init__(self) -> None:
+        if self.private_links and self.redacted is None:
+            self.redacted = self.text
+
+    @property
+    def kept_text(self) -> str:
+        """The text as it may be stored and shown to staff."""
+        return self.text if self.redacted is None else self.redacted
+
+    def for_record(self) -> "Reply":
+        """This reply as it may be stored (the redacted text; the same buttons and quick replies)."""
+        if self.redacted is None:
+            return self
+        return Reply(self.redacted, self.quick_replies, [] if self.private_links else self.buttons)
 
     def to_dict(self) -> dict:
         return {

@@ -6,7 +6,7 @@ marked private so the message log does not keep them.
 """
 from __future__ import annotations
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 
 from bot import consent
 from bot import flow_session as session
@@ -14,6 +14,7 @@ from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
 from procedures import answers, communes, prefill, validators
 from procedures import flow as flows
+from i18n import N_
 from infra.db import get_session
 from procedures.handoff_token import make_token
 
@@ -23,7 +24,16 @@ def _record(turn: Turn, state: dict):
 
 
 def private(turn: Turn, state: dict) -> None:
-    turn.outcome = {"decision": "flow", "intent": state["id"], "score": None, "private": True}
+    """The resident's text in this turn is a form detail: the message log keeps nothing, the
+    transcript only the name of the field asked ("[họ và tên]")."""
+    turn.outcome = {"decision": "flow", "intent": state["id"], "score": None, "private": True,
+                    "redacted": field_placeholder(turn, state.get("field"))}
+
+
+def field_placeholder(turn: Turn, name: str | None) -> str:
+    """What a transcript keeps for a value typed for field `name`: its label, never the value."""
+    field = flows.fields().get(name) if name else None
+    return f"[{turn.localized(field['label']).lower()}]" if field else "[…]"
 
 
 def start(turn: Turn, state: dict, result: flows.Result) -> list[Reply]:
@@ -89,7 +99,7 @@ def _take_value(turn: Turn, state: dict, text: str) -> list[Reply]:
     if checked.warning:
         notes.append(Reply(turn._(checked.warning)))
     if field["kind"] == "place":
-        value, notes = _with_current_commune(turn, value)
+        value, notes = _with_current_commune(turn, value, name)
     prefill.set_field(record, name, value)
     if state["phase"] == "change":
         return notes + show_summary(turn, state)
@@ -101,12 +111,13 @@ def accepts(state: dict, text: str) -> bool:
     return validators.check(flows.fields()[state["field"]]["kind"], text).ok
 
 
-def _with_current_commune(turn: Turn, value: str) -> tuple[str, list[Reply]]:
+def _with_current_commune(turn: Turn, value: str, name: str) -> tuple[str, list[Reply]]:
     place = communes.resolve(value)
     if place is None or not place.converted:
         return value, []
-    note = turn._("After the 2025 reorganisation this place is now: {place}.", place=place.label)
-    return f"{value} ({place.label})", [Reply(note)]
+    message = "After the 2025 reorganisation this place is now: {place}."
+    note = Reply(turn._(message, place=place.label), redacted=turn._(message, place=field_placeholder(turn, name)))
+    return f"{value} ({place.label})", [note]
 
 
 def show_summary(turn: Turn, state: dict) -> list[Reply]:
@@ -115,12 +126,15 @@ def show_summary(turn: Turn, state: dict) -> list[Reply]:
         return expired(turn)
     data = prefill.read(record)
     state.update({"phase": "confirm", "field": None})
-    lines = [turn._("Please check your details:")]
+    lines, kept = [turn._("Please check your details:")], [turn._("Please check your details:")]
     for n, name in enumerate(data.get("order") or [], 1):
         label = turn.localized(flows.fields()[name]["label"])
         lines.append(f"{n}. {label}: {data['fields'].get(name, '—')}")
+        kept.append(f"{n}. {label}: {field_placeholder(turn, name)}")
     lines.append(turn._("Is everything correct?"))
-    return [Reply("\n".join(lines), quick_replies=[
+    kept.append(turn._("Is everything correct?"))
+    # the resident reads their details; transcripts, delivery rows and staff pages keep the field names
+    return [Reply("\n".join(lines), redacted="\n".join(kept), quick_replies=[
         QuickReply(turn._("Yes, correct"), session.payload("confirm")),
         QuickReply(turn._("Change one item"), session.payload("change")),
         QuickReply(turn._("Cancel"), session.payload("cancel")),
@@ -208,18 +222,23 @@ def hand_off_reply(turn: Turn, record_id: str, with_data: bool) -> Reply:
     else:
         text = turn._("Here is your personal checklist with the button to the national portal. "
                       "The page works for {days} days.", days=_days())
-    return Reply(text, buttons=[Button(turn._("Open my prepared page"), url)], quick_replies=[
+    return Reply(text, buttons=[Button(turn._("Open my prepared page"), url)], private_links=True, quick_replies=[
         QuickReply(turn._("Delete my data"), session.payload("erase")),
         QuickReply(turn._("Menu"), "MENU"),
     ])
 
 
 def page_url(token: str) -> str:
+    """The /go/<token> link: on PUBLIC_BASE_URL, else on the host of the request. A platform worker
+    answers outside any request, so the path is built from the URL map itself."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    path = url_for("handoff_page.show", token=token)
+    if has_request_context():
+        path = url_for("handoff_page.show", token=token)
+    else:
+        path = current_app.url_map.bind("localhost").build("handoff_page.show", {"token": token})
     if base:
         return base + path
-    return request.host_url.rstrip("/") + path if request else path
+    return request.host_url.rstrip("/") + path if has_request_context() else path
 
 
 def cancel(turn: Turn) -> list[Reply]:
@@ -229,15 +248,43 @@ def cancel(turn: Turn) -> list[Reply]:
 
 
 def erase(turn: Turn) -> list[Reply]:
-    state = session.active(turn)
-    if state is not None and state.get("phase") in ("collect", "change", "confirm"):
-        session.end(turn)
-    session.discard_paused(turn)
-    count = prefill.delete_for(turn.incoming) + consent.erase(turn.incoming)
-    turn.outcome = {"decision": "flow", "intent": "erase", "score": None, "private": True}
-    text = (turn._("Done: I deleted all the details you prepared ({count}).", count=count) if count
-            else turn._("There is no prepared data of yours stored here."))
-    return [Reply(text, quick_replies=turn.standard_choices())]
+    """"xóa dữ liệu của tôi": everything kept about the resident goes now (bot.privacy), the
+    conversation state with it, and the reply says exactly what was deleted and what is kept."""
+    from bot import privacy
+
+    life_events = consent.erase(turn.incoming)  # before the subscriber record they hang on
+    erased = privacy.erase(get_session(), turn.incoming, forget_state=False)
+    erased.counts["life_events"] = life_events
+    lang = turn.state.get("lang")
+    turn.state.clear()
+    if lang:
+        turn.state["lang"] = lang
+    turn.outcome = {"decision": "flow", "intent": "erase", "score": None, "private": True, "erased": True}
+    return [Reply(erased_text(turn, erased), quick_replies=turn.standard_choices())]
+
+
+# what "xóa dữ liệu của tôi" deleted, in the resident's words (keys: bot.privacy and the parts it calls)
+ERASED_TEXTS = {
+    "prepared_forms": N_("your prepared form details ({count})"),
+    "transcript_lines": N_("our conversation history ({count} lines)"),
+    "logged_messages": N_("your questions in our log ({count})"),
+    "handover_texts": N_("the texts of your requests to staff ({count})"),
+    "subscriber_records": N_("your contact record"),
+    "life_events": N_("the dates you gave us for reminders ({count})"),
+    "deliveries": N_("our replies to you kept for sending ({count})"),
+    "dead_letters": N_("messages that could not be delivered ({count})"),
+}
+
+
+def erased_text(turn: Turn, erased) -> str:
+    items = [turn._(ERASED_TEXTS[key], count=count) for key, count in erased.counts.items()
+             if count and key in ERASED_TEXTS]
+    parts = [turn._("Done: I deleted {items}.", items="; ".join(items)) if items
+             else turn._("There was nothing of yours stored here to delete.")]
+    if erased.kept_opt_out:
+        parts.append(turn._("I keep only a note that you do not want reminders, so that none are sent to you."))
+    parts.append(turn._("Messages already in this chat stay in your app or browser; you can delete them there."))
+    return " ".join(parts)
 
 
 def expired(turn: Turn) -> list[Reply]:

@@ -22,20 +22,41 @@ class TurnRecords:
     subscribers: list[dict] = field(default_factory=list)  # upserts: language, when they last wrote
     messages: list[dict] = field(default_factory=list)  # message log (statistics, unanswered questions)
     transcript: list[dict] = field(default_factory=list)  # the conversation as staff read it
+    erased: list = field(default_factory=list)  # residents who said "xóa dữ liệu của tôi" (bot.privacy.Resident)
 
     def extend(self, other: "TurnRecords") -> None:
         self.subscribers += other.subscribers
         self.messages += other.messages
         self.transcript += other.transcript
+        self.erased += other.erased
 
 
 def write_records(session: Session, records: TurnRecords) -> None:
     """One statement per table, whatever the number of turns; committing is the caller's."""
+    if records.erased:
+        _erase_first(session, records)
     _upsert_subscribers(session, records.subscribers)
     if records.messages:
         session.execute(insert(MessageLog), records.messages)
     if records.transcript:
         session.execute(insert(TranscriptLine), records.transcript)
+
+
+def _erase_first(session: Session, records: TurnRecords) -> None:
+    """A resident who asked for erasure in this batch: the lines of their earlier turns in the same
+    batch are not written, their logged texts lose the text, and what earlier batches kept is erased."""
+    from bot import privacy
+
+    owners = [privacy.owner_of(session, r) for r in records.erased]
+    ids = {(o.channel, o.commune_id, o.user) for o in owners}
+    hashes = {o.user_hash for o in owners}
+    records.transcript = [line for line in records.transcript
+                          if (line["channel"], line["commune_id"], line["user_id"]) not in ids]
+    for row in records.messages:
+        if row.get("user_hash") in hashes:
+            row.update(text=None, user_hash=None)
+    for resident in records.erased:
+        privacy.erase(session, resident, forget_state=False)
 
 
 def _upsert_subscribers(session: Session, rows: list[dict]) -> None:

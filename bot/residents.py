@@ -10,13 +10,21 @@ from bot.messages import Incoming
 from bot.records import TurnRecords, subscriber_row, write_records
 from infra.db import get_session
 from infra.models import Commune, HandoffRequest, Subscriber
+from procedures.prefill import user_hash
 
-# Long digit runs are ID, phone or account numbers: never kept in the log.
+# Long digit runs are ID, phone or account numbers: never kept in clear in the log or a transcript.
 _DIGITS = re.compile(r"\+?\d[\d .-]{7,}\d")
 
 
+def _masked(found: re.Match) -> str:
+    """0912345678 → 0912***678; a 12-digit ID number keeps fewer digits (001095012345 → 00***345)."""
+    digits = re.sub(r"\D", "", found.group())
+    head = 4 if 10 <= len(digits) <= 11 else 2
+    return f"{digits[:head]}***{digits[-3:]}"
+
+
 def mask_personal_numbers(text: str | None) -> str | None:
-    return _DIGITS.sub("[…]", text) if text else text
+    return _DIGITS.sub(_masked, text) if text else text
 
 
 def find_commune(slug: str) -> Commune | None:
@@ -62,9 +70,11 @@ def log_message(incoming: Incoming, commune: Commune | None, outcome: dict) -> N
 
 def message_row(incoming: Incoming, commune: Commune | None, outcome: dict) -> dict:
     text = incoming.text if incoming.kind == "text" else incoming.payload
-    if outcome.get("private"):  # form details typed during a guided flow: never logged
+    if outcome.get("private") or outcome.get("erased"):  # form details typed during a guided flow: never logged
         text = None
     return {"channel": incoming.channel, "commune_id": commune.id if commune else None,
             "text": mask_personal_numbers(text)[:2000] if text else None,
+            # whose text it is, as a keyed hash: "xóa dữ liệu của tôi" and an export find it
+            "user_hash": user_hash(incoming) if text else None,
             "intent": outcome.get("intent"), "score": outcome.get("score"),
             "decision": outcome.get("decision") or "none"}

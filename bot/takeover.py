@@ -38,8 +38,8 @@ def takeover_key(incoming: Incoming) -> str:
 def keep_for_staff(incoming: Incoming) -> None:
     """Staff have the conversation: the message is kept for them, and the bot stays silent."""
     commune = find_commune(incoming.commune)
-    # Written to staff, not to the bot: kept as typed so staff can read numbers the resident gives them.
-    record_inbound(incoming, commune, mask=False)
+    # Written to staff, but kept like every transcript line: ID and phone numbers masked (0912***678)
+    record_inbound(incoming, commune)
     subscriber = find_subscriber(incoming, commune)
     touch_subscriber(incoming, commune, subscriber.language if subscriber else current_app.config["DEFAULT_LANGUAGE"])
     log_message(incoming, commune, {"decision": "staff"})

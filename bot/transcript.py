@@ -30,11 +30,21 @@ def _inbound_line(incoming: Incoming, commune: Commune | None, mask: bool) -> di
             "direction": "in", "kind": incoming.kind, "text": (text or "")[:MAX_TEXT]}
 
 
-def turn_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> list[dict]:
-    """One bot turn. Long digit runs the resident typed are masked, as in the message log."""
-    lines = [_inbound_line(incoming, commune, mask=True)]
+def turn_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply],
+               outcome: dict | None = None) -> list[dict]:
+    """One bot turn as staff may read it: long digit runs masked (0912***678), a form detail the
+    resident typed replaced by the field's name ("[họ và tên]"), the bot's summary of the form by its
+    redacted rendering. The turn that erased the resident's data leaves no line."""
+    outcome = outcome or {}
+    if outcome.get("erased"):
+        return []
+    inbound = _inbound_line(incoming, commune, mask=True)
+    if outcome.get("private"):
+        inbound["text"] = outcome.get("redacted") or "[…]"
+    lines = [inbound]
     lines += [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
-               "direction": "bot", "kind": "text", "text": reply.text[:MAX_TEXT]} for reply in replies]
+               "direction": "bot", "kind": "text", "text": reply.kept_text[:MAX_TEXT]}
+              for reply in replies]
     return lines
 
 

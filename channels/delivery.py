@@ -24,12 +24,14 @@ from channels.accounts import Account, get_account
 from channels.models import FACEBOOK, DeadLetter, Delivery
 from channels.results import PERMANENT, STALE_TOKEN, TRANSIENT, SendResult
 from channels.tenancy import as_utc
+from infra import sealing
 from infra.db import session_scope
 from infra.models import Subscriber
 
 log = logging.getLogger(__name__)
 
 OPEN = ("pending", "retrying")
+SEALED = "delivery"  # infra.sealing purpose of the bodies waiting to be sent
 
 
 @dataclass
@@ -40,6 +42,12 @@ class Outgoing:
     user: str
     messages: list[dict]
     wrote_at: datetime | None = None  # when the resident wrote, if the caller knows: spares a window query
+    # the same messages as staff may see them (a form summary redacted), one per message; None: `messages`
+    shown: list[dict] | None = None
+
+    def shown_messages(self) -> list[dict]:
+        shown = list(self.shown or self.messages)[:len(self.messages)]
+        return shown + self.messages[len(shown):]
 
 
 @dataclass
@@ -52,6 +60,7 @@ class Part:
     user_id: str
     body: dict
     attempts: int = 0
+    shown: dict | None = None  # what staff may see of it (its dead letter keeps this, never `body`)
 
 
 @dataclass
@@ -85,12 +94,14 @@ def record(db: Session, answers: list[Outgoing]) -> list[Prepared]:
 def _insert_parts(db: Session, answers: list[Outgoing]) -> dict[str, list[Part]]:
     """One INSERT … RETURNING for all the answers' parts (the ORM's unit of work cost more than the rows)."""
     values = [{"event_key": a.event_key, "seq": i, "platform": a.account.platform, "account_id": a.account.id,
-               "commune_id": a.account.commune_id, "user_id": a.user, "body": body, "status": "pending",
-               "attempts": 0} for a in answers for i, body in enumerate(a.messages)]
+               "commune_id": a.account.commune_id, "user_id": a.user, "body": shown,
+               "sealed": sealing.seal(body, SEALED), "status": "pending", "attempts": 0}
+              for a in answers for i, (body, shown) in enumerate(zip(a.messages, a.shown_messages()))]
     ids = iter(db.scalars(insert(Delivery).returning(Delivery.id, sort_by_parameter_order=True), values)) \
         if values else iter(())
-    return {a.event_key: [Part(next(ids), a.account.platform, a.account.id, a.account.commune_id, a.user, body)
-                          for body in a.messages] for a in answers}
+    return {a.event_key: [Part(next(ids), a.account.platform, a.account.id, a.account.commune_id, a.user, body,
+                               shown=shown) for body, shown in zip(a.messages, a.shown_messages())]
+            for a in answers}
 
 
 def send(prepared: list[Prepared], before_each: Callable[[Outgoing], None] | None = None) -> None:
@@ -131,7 +142,17 @@ def deliver(event_key: str, account: Account | None = None) -> None:
 def _open_rows(db: Session, event_key: str) -> list[Part]:
     rows = db.scalars(select(Delivery).where(Delivery.event_key == event_key, Delivery.status.in_(OPEN))
                       .order_by(Delivery.seq))
-    return [Part(r.id, r.platform, r.account_id, r.commune_id, r.user_id, r.body, r.attempts) for r in rows]
+    return [Part(r.id, r.platform, r.account_id, r.commune_id, r.user_id, _body(r), r.attempts, shown=r.body)
+            for r in rows]
+
+
+def _body(row: Delivery) -> dict | None:
+    """The message as the resident receives it: unsealed (rows written before sealing hold it in `body`);
+    None when the sealed copy does not open (the key changed) or is gone."""
+    if row.sealed is None:
+        return row.body
+    body = sealing.unseal(row.sealed, SEALED)
+    return body if isinstance(body, dict) else None
 
 
 def _send_open(event_key: str, account: Account | None, rows: list[Part], closed: str | None) -> list[dict]:
@@ -143,6 +164,11 @@ def _send_open(event_key: str, account: Account | None, rows: list[Part], closed
         return []
     if closed:
         _give_up(rows, "outside_window", "window", closed, status="skipped")
+        return []
+    unreadable = [row for row in rows if row.body is None]
+    if unreadable:  # never send the redacted text in its place
+        _give_up(rows, "send_error", "sealed", "the reply's sealed copy does not open with the current key "
+                 "(TOKEN_ENCRYPTION_KEY or SECRET_KEY changed)")
         return []
     sent: list[dict] = []
     for i, row in enumerate(rows):
@@ -161,8 +187,9 @@ def _mark_sent(sent: list[dict]) -> None:
         return
     now = datetime.now(timezone.utc)
     with session_scope() as db:
-        db.execute(update(Delivery), [dict(part, status="sent", error_code=None, error_message=None, updated_at=now)
-                                      for part in sent])
+        # a sent body is of no more use: the sealed copy goes (what staff may see stays, until RETENTION_DAYS)
+        db.execute(update(Delivery), [dict(part, status="sent", error_code=None, error_message=None, sealed=None,
+                                           updated_at=now) for part in sent])
 
 
 def _after_failure(event_key: str, row: Part, rest: list[Part], result: SendResult) -> None:
@@ -281,10 +308,18 @@ def _keep_dead_letter(db: Session, row: Part, reason: str, code: str | None, det
     letter = db.scalar(select(DeadLetter).where(DeadLetter.delivery_id == row.id))
     if letter is None:
         db.add(DeadLetter(delivery_id=row.id, platform=row.platform, commune_id=row.commune_id, user_id=row.user_id,
-                          reason=reason, error_code=code, detail=detail, body=row.body, attempts=row.attempts))
+                          reason=reason, error_code=code, detail=detail,
+                          body=row.shown if row.shown is not None else row.body, attempts=row.attempts))
         return
     letter.reason, letter.error_code, letter.detail, letter.attempts = reason, code, detail, row.attempts
     letter.created_at, letter.resolved_at, letter.resolved_by = now, None, None
+
+
+def drop_sealed(db: Session, delivery_ids: list[int]) -> None:
+    """The reply will not be sent again (its dead letter is handled): its sealed copy goes."""
+    if delivery_ids:
+        db.execute(update(Delivery).where(Delivery.id.in_(delivery_ids), Delivery.status.not_in(OPEN))
+                   .values(sealed=None))
 
 
 def resend(delivery_id: int, by: str | None = None) -> bool:

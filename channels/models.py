@@ -41,7 +41,11 @@ class Delivery(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("channel_accounts.id", ondelete="CASCADE"))
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(String(128))
-    body: Mapped[dict] = mapped_column(JSON)  # the rendered platform message
+    # the rendered platform message as staff may see it (a form summary redacted to field names)
+    body: Mapped[dict | None] = mapped_column(JSON)
+    # the message as the resident receives it, sealed (infra.sealing, purpose "delivery") while it may
+    # still be sent; cleared once sent, and when its dead letter is handled
+    sealed: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error_code: Mapped[str | None] = mapped_column(String(40))  # platform code[/subcode], "timeout", "http_503"
@@ -63,6 +67,8 @@ class DeadLetter(Base):
     reason: Mapped[str] = mapped_column(String(40))  # permanent | retries_exhausted | outside_window | ...
     error_code: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str | None] = mapped_column(String(500))
+    # what staff may see: a reply's redacted rendering, or an unanswered event whose words are sealed
+    # under "sealed" (purpose "dead-letter")
     body: Mapped[dict | None] = mapped_column(JSON)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -25,6 +25,7 @@ from channels.events import Event
 from channels.inbox import inbox
 from channels.models import FACEBOOK, DeadLetter
 from channels.timers import Later, timers
+from infra import sealing
 from infra.db import get_session, pinned_connection, session_scope
 from infra.models import Commune, Subscriber
 from knowledge.store import knowledge_base
@@ -32,6 +33,7 @@ from knowledge.store import knowledge_base
 log = logging.getLogger(__name__)
 
 RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
+DEAD_LETTER = "dead-letter"  # infra.sealing purpose of an unanswered event's words
 
 
 DRAIN_BATCH = 50  # events answered together: their records and deliveries are written in one transaction
@@ -190,10 +192,21 @@ def _keep_unanswered(raw: str, error: Exception) -> None:
             session.add(DeadLetter(
                 platform=str(data.get("platform") or "unknown"), user_id=str(data.get("user") or ""),
                 commune_id=_commune_id(data), reason="not_answered", error_code=type(error).__name__,
-                detail=str(error)[:500], body=data,
+                detail=str(error)[:500], body=sealed_event(data),
             ))
     except Exception:  # the database itself is away: the log line above is all that can be kept
         log.exception("event %s could not be kept as a dead letter", _key_of(raw))
+
+
+UNSEALED_FIELDS = ("platform", "account", "user", "kind", "key", "timestamp_ms", "message_id", "attachment")
+
+
+def sealed_event(data: dict) -> dict:
+    """An unanswered event as its dead letter keeps it: ids and kind in clear, the resident's words
+    (which may be a form detail) sealed for staff to read masked, and erased with the resident."""
+    kept = {name: data.get(name) for name in UNSEALED_FIELDS if name in data}
+    words = {name: data.get(name) for name in ("text", "payload", "ref") if data.get(name) is not None}
+    return {**kept, "sealed": sealing.seal(words, DEAD_LETTER)} if words else kept
 
 
 def _commune_id(data: dict) -> int | None:
@@ -236,9 +249,13 @@ def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> 
     session = get_session()
     if session.in_transaction():  # the turn wrote through the session (a form, a handoff): keep it now
         session.commit()
-    messages = RENDERERS[event.platform](answer.replies, answer.lang)
-    return _Answered(raw, delivery.Outgoing(account, event.key, event.user, messages, wrote_at=incoming.time),
-                     answer.records, typing)
+    render = RENDERERS[event.platform]
+    messages = render(answer.replies, answer.lang)
+    # a form summary is sent as the resident typed it; its delivery row and dead letter keep field names
+    shown = render([r.for_record() for r in answer.replies], answer.lang) \
+        if any(r.redacted is not None for r in answer.replies) else None
+    return _Answered(raw, delivery.Outgoing(account, event.key, event.user, messages, wrote_at=incoming.time,
+                                            shown=shown), answer.records, typing)
 
 
 def deliver_job(event_key: str) -> None:

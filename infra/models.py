@@ -53,11 +53,13 @@ class Entry(Base):
 class Phrasing(Base):
     """An example of how residents ask for an entry, used by the matcher."""
     __tablename__ = "kb_phrasings"
-    __table_args__ = (UniqueConstraint("entry_id", "text"),)
+    __table_args__ = (UniqueConstraint("entry_id", "text", "commune_id", name="uq_kb_phrasings_entry_text_commune"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(String(500))
     origin: Mapped[str] = mapped_column(String(20), default="seed")  # seed | staff
+    # the commune whose staff added it: it counts only for that commune's residents; None: national
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), index=True)
     entry: Mapped[Entry] = relationship(back_populates="phrasings")
 
 
@@ -96,6 +98,9 @@ class MessageLog(Base):
     channel: Mapped[str] = mapped_column(String(20))
     commune_id: Mapped[int | None] = mapped_column(ForeignKey("communes.id"))
     text: Mapped[str | None] = mapped_column(String(2000))
+    # keyed hash of channel + commune + user (procedures.prefill.user_hash): finds a resident's texts to
+    # erase or export them, names nobody; cleared with the text after RETENTION_DAYS
+    user_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     intent: Mapped[str | None] = mapped_column(String(80))
     score: Mapped[float | None] = mapped_column(Float)
     decision: Mapped[str] = mapped_column(String(20))  # answer | clarify | none | flow | payload

@@ -54,6 +54,11 @@ DEFAULTS: dict[str, object] = {
     "OUTREACH_SENDERS": 2,  # send jobs per running campaign
     "OUTREACH_SLICE_SECONDS": 10,  # a send job yields to other jobs after this long
     "OUTREACH_SWEEP_SECONDS": 15,  # how often workers restart the senders of a running campaign that died
+
+    # personal data (bot/privacy.py): conversation text (transcripts, logged questions, handover texts,
+    # reply deliveries, dead letters) is kept this many days, then purged by the workers every PRIVACY_PURGE_SECONDS
+    "RETENTION_DAYS": 90,
+    "PRIVACY_PURGE_SECONDS": 6 * 60 * 60,
 }
 
 ENV_KEYS = (
@@ -69,6 +74,7 @@ ENV_KEYS = (
     "WEBCHAT_RATE_IP", "ADMIN_RATE_USER", "ADMIN_RATE_IP", "ADMIN_SESSION_TTL", "TRUSTED_PROXIES",
     "ZALO_FREE_HOURS", "OUTREACH_RATE_PER_SECOND", "OUTREACH_QUIET_HOURS",
     "OUTREACH_LEASE_SECONDS", "OUTREACH_BATCH", "OUTREACH_SENDERS", "OUTREACH_SLICE_SECONDS", "OUTREACH_SWEEP_SECONDS",
+    "RETENTION_DAYS", "PRIVACY_PURGE_SECONDS",
 )
 
 

@@ -19,9 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from infra.db import session_scope
-from infra.models import Entry, Phrasing
+from infra.models import Commune, Entry, Phrasing
 from knowledge.content import EntryData, load_entries
-from knowledge.matcher import MatchIndex, Thresholds
+from knowledge.matcher import Match, MatchIndex, Thresholds
+from knowledge.ownership import entry_owner
+from knowledge.scoped import Pair, ScopedIndex
 
 VERSION_KEY = "kb:version"
 THRESHOLDS = Path(__file__).parent / "data" / "thresholds.yaml"
@@ -31,7 +33,16 @@ THRESHOLDS = Path(__file__).parent / "data" / "thresholds.yaml"
 class Snapshot:
     version: str
     entries: dict[str, Entry]
-    index: MatchIndex
+    scoped: ScopedIndex  # national content, and each commune's own beside it (knowledge/scoped.py)
+
+    @property
+    def index(self) -> MatchIndex:
+        """The national index: national entries and phrasings only (CLI, calibration, benchmarks)."""
+        return self.scoped.national
+
+    def match(self, text: str, commune: Commune | None) -> Match:
+        """The decision for a resident of `commune`: a commune's phrasings and entries count only for it."""
+        return self.scoped.match(text, commune.id if commune is not None else None)
 
 
 def load_thresholds(path: Path = THRESHOLDS) -> Thresholds:
@@ -77,7 +88,7 @@ def import_entries(session: Session, entries: list[EntryData]) -> dict[str, int]
 
 def _replace_seed_phrasings(session: Session, entry: Entry, texts: list[str]) -> None:
     wanted = list(dict.fromkeys(texts))
-    current = {p.text: p for p in entry.phrasings}
+    current = {p.text: p for p in entry.phrasings if p.commune_id is None}  # a commune's phrasings are its own
     for text, phrasing in current.items():
         if phrasing.origin == "seed" and text not in wanted:
             session.delete(phrasing)
@@ -131,11 +142,25 @@ class KnowledgeBase:
             entries = list(session.scalars(
                 select(Entry).where(Entry.enabled.is_(True)).options(selectinload(Entry.phrasings))
             ))
-            pairs = [(e.id, p.text) for e in entries for p in e.phrasings]
-            pairs += [(e.id, e.name_vi) for e in entries if e.kind != "none"]
-            pairs += [(e.id, e.name_en) for e in entries if e.kind != "none"]
+            national, by_commune = index_pairs(entries)
             session.expunge_all()
-        return Snapshot(version, {e.id: e for e in entries}, MatchIndex(pairs, load_thresholds()))
+        return Snapshot(version, {e.id: e for e in entries}, ScopedIndex.build(national, by_commune, load_thresholds()))
+
+
+def index_pairs(entries: list[Entry]) -> tuple[list[Pair], dict[int, list[Pair]]]:
+    """(intent, text) pairs for the national index, and for each commune its own: the phrasings its
+    staff added to any entry, and its own entries with their names."""
+    national: list[Pair] = []
+    by_commune: dict[int, list[Pair]] = {}
+    for entry in entries:
+        owner = entry_owner(entry)
+        names = [entry.name_vi, entry.name_en] if entry.kind != "none" else []
+        target = national if owner is None else by_commune.setdefault(owner, [])
+        for phrasing in entry.phrasings:
+            scope = phrasing.commune_id if phrasing.commune_id is not None else owner
+            (national if scope is None else by_commune.setdefault(scope, [])).append((entry.id, phrasing.text))
+        target += [(entry.id, name) for name in names]
+    return national, by_commune
 
 
 def knowledge_base() -> KnowledgeBase:

@@ -5,7 +5,6 @@ the embedded default needs no setup. Nothing personal is stored outside the encr
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -14,11 +13,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
+from infra import sealing
 from infra.db import get_session
 from procedures.prefill_models import PrefillRecord
 
@@ -31,13 +30,11 @@ class Resident(Protocol):
 
 
 def _secret() -> bytes:
-    config = current_app.config
-    return str(config.get("TOKEN_ENCRYPTION_KEY") or config["SECRET_KEY"]).encode()
+    return sealing.secret()
 
 
 def _fernet() -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=b"bot-prefill-v1", info=b"prefill").derive(_secret())
-    return Fernet(base64.urlsafe_b64encode(key))
+    return sealing.fernet("prefill")
 
 
 def user_hash(incoming: Resident) -> str:
@@ -108,15 +105,15 @@ def delete_record(record_id: str | None) -> None:
         get_session().execute(delete(PrefillRecord).where(PrefillRecord.id == record_id))
 
 
-def delete_for(incoming: Resident) -> int:
+def delete_for(incoming: Resident, session: Session | None = None) -> int:
     """Erase every record of this resident ("xóa dữ liệu của tôi"); returns how many."""
-    result = get_session().execute(delete(PrefillRecord).where(
+    result = (session or get_session()).execute(delete(PrefillRecord).where(
         PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming)))
     return result.rowcount or 0
 
 
-def purge_expired() -> int:
-    result = get_session().execute(delete(PrefillRecord).where(PrefillRecord.expires_at <= _now()))
+def purge_expired(session: Session | None = None) -> int:
+    result = (session or get_session()).execute(delete(PrefillRecord).where(PrefillRecord.expires_at <= _now()))
     return result.rowcount or 0
 
 
@@ -133,3 +130,13 @@ def seal(values: dict) -> str:
 
 def unseal(token: str | None) -> dict:
     return (decrypt(token) or {}) if token else {}
+
+
+def export_for(incoming: Resident, session: Session | None = None) -> list[dict]:
+    """The resident's live prepared forms, decrypted: their copy of what the bot keeps (an export)."""
+    rows = (session or get_session()).scalars(select(PrefillRecord).where(
+        PrefillRecord.channel == incoming.channel, PrefillRecord.user_hash == user_hash(incoming),
+        PrefillRecord.expires_at > _now()).order_by(PrefillRecord.created_at))
+    return [{"flow": r.flow_id, "variant": r.variant, "created_at": as_utc(r.created_at).isoformat(),
+             "expires_at": as_utc(r.expires_at).isoformat(), **{k: v for k, v in read(r).items() if k != "order"}}
+            for r in rows]

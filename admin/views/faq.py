@@ -60,10 +60,20 @@ def try_it(commune: Commune):
 
 def _entry_page(commune: Commune, entry: Entry, status: int = 200, **extra):
     override = editing.override_of(commune, entry)
+    phrasings = sorted(editing.phrasings_for(entry, commune), key=lambda p: -p.id)
     return render_template(
         "admin/faq_entry.html", commune=commune, entry=entry, override=override,
         national=entry_owner(entry) is None, can_edit=may_edit_entry(entry, commune),
+        phrasings=phrasings, removable={p.id for p in phrasings if _may_remove(p, entry, commune)},
+        can_national=is_super() and entry_owner(entry) is None,
         answer=(entry.content or {}).get("answer") or {}, **extra), status
+
+
+def _may_remove(phrasing, entry: Entry, commune: Commune) -> bool:
+    """Staff remove their commune's phrasings; national ones only a super admin (seeds never)."""
+    if phrasing.origin != "staff":
+        return False
+    return phrasing.commune_id == commune.id or (phrasing.commune_id is None and may_edit_entry(entry, commune))
 
 
 @bp.get("/c/<slug>/faq/<entry_id>")
@@ -110,13 +120,18 @@ def reset_answer(commune: Commune, entry_id: str):
 @bp.post("/c/<slug>/faq/<entry_id>/phrasings")
 @commune_page
 def add_phrasing(commune: Commune, entry_id: str):
+    national = request.form.get("national") == "1"
+    if national and not is_super():  # only a super admin teaches every commune's bot
+        abort(403)
     return attach_phrasing(commune, load_entry(commune, entry_id), request.form.get("text"),
-                           request.form.get("from_message") or "", request.form.get("confirm") == "1")
+                           request.form.get("from_message") or "", request.form.get("confirm") == "1", national)
 
 
-def attach_phrasing(commune: Commune, entry: Entry, raw_text: str | None, source: str, confirmed: bool):
-    """Add a phrasing, first warning when it already matches another entry better.
-    `source` is the id of the unanswered question it comes from, if any."""
+def attach_phrasing(commune: Commune, entry: Entry, raw_text: str | None, source: str, confirmed: bool,
+                    national: bool = False):
+    """Add a phrasing for this commune's residents (a super admin's `national` one: for all), first
+    warning when it already matches another entry better. `source` is the id of the unanswered
+    question it comes from, if any."""
     if source:
         if not source.isdigit():
             abort(400, description="from_message must be a message id")
@@ -127,8 +142,9 @@ def attach_phrasing(commune: Commune, entry: Entry, raw_text: str | None, source
         return _entry_page(commune, entry, 400, error=_(str(exc)))
     better = better_elsewhere(text, entry, commune)
     if better is not None and not confirmed:
-        return _entry_page(commune, entry, 200, conflict=better, pending=text, source=source)
-    editing.add_phrasing(entry, text, commune, current_user.username)
+        return _entry_page(commune, entry, 200, conflict=better, pending=text, source=source,
+                           pending_national=national)
+    editing.add_phrasing(entry, text, commune, current_user.username, national=national and entry_owner(entry) is None)
     _mark_inbox(commune, source, "phrasing", entry.id)
     return _done(commune, entry, _("Phrasing added. The bot recognises it now."))
 
@@ -137,10 +153,10 @@ def attach_phrasing(commune: Commune, entry: Entry, raw_text: str | None, source
 @commune_page
 def delete_phrasing(commune: Commune, entry_id: str, phrasing_id: int):
     entry = load_entry(commune, entry_id)
-    phrasing = next((p for p in entry.phrasings if p.id == phrasing_id), None)
-    if phrasing is None:
+    phrasing = next((p for p in editing.phrasings_for(entry, commune) if p.id == phrasing_id), None)
+    if phrasing is None:  # another commune's phrasing is not even confirmed to exist
         abort(404)
-    if not may_edit_entry(entry, commune) or phrasing.origin != "staff":
+    if not _may_remove(phrasing, entry, commune):
         abort(403)
     editing.remove_phrasing(entry, phrasing_id, commune, current_user.username)
     return _done(commune, entry, _("Phrasing removed."))

@@ -240,7 +240,8 @@ def _accept(turn: Turn, state: dict, flow: dict, question: dict, value: object) 
         sealed = prefill.unseal(state.get("sealed"))
         sealed[question["fills"]] = value.strftime("%d/%m/%Y")
         state["sealed"] = prefill.seal(sealed)
-        turn.outcome["private"] = True
+    if question["kind"] == "date" and turn.incoming.kind == "text":  # a birth or death date: kept nowhere in clear
+        turn.outcome.update(private=True, redacted=prefill_collect.field_placeholder(turn, question.get("fills")))
     flows.record_answer(flow, state, question["id"], value, date.today())
     flows.touch(state)
     return current_step(turn, state)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_outreach'
-down_revision = '0006_dead_letter_resolved_by'
+down_revision = '0007_privacy'
 branch_labels = None
 depends_on = None
 
