@@ -12,7 +12,7 @@ MAX_TEXT = 4000
 
 
 def _inbound_text(incoming: Incoming) -> str | None:
-    if incoming.kind == "text":
+    if incoming.kind == "text" or incoming.text:  # a tapped or typed button: its title
         return incoming.text
     if incoming.kind == "attachment":
         return incoming.attachment
@@ -30,12 +30,27 @@ def _inbound_line(incoming: Incoming, commune: Commune | None, mask: bool) -> di
             "direction": "in", "kind": incoming.kind, "text": (text or "")[:MAX_TEXT]}
 
 
-def turn_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> list[dict]:
-    """One bot turn. Long digit runs the resident typed are masked, as in the message log."""
-    lines = [_inbound_line(incoming, commune, mask=True)]
-    lines += [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
-               "direction": "bot", "kind": "text", "text": reply.text[:MAX_TEXT]} for reply in replies]
-    return lines
+PRIVATE_TEXT = "[…]"
+
+
+def turn_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply], private: bool = False) -> list[dict]:
+    """One bot turn. Long digit runs the resident typed are masked, as in the message log; a
+    private message (personal details) is not kept at all."""
+    inbound = _inbound_line(incoming, commune, mask=True)
+    if private:
+        inbound["text"] = PRIVATE_TEXT
+    return [inbound] + _bot_lines(incoming, commune, replies)
+
+
+def _bot_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> list[dict]:
+    return [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
+             "direction": "bot", "kind": "text", "text": reply.text[:MAX_TEXT]} for reply in replies]
+
+
+def record_bot(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> None:
+    """What the bot said outside a turn of its own (it acknowledges while staff hold the talk)."""
+    if replies:
+        _insert_lines(_bot_lines(incoming, commune, replies))
 
 
 def _insert_lines(lines: list[dict]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from bot import payloads
 from bot.engine import handle_message
 from bot.messages import Incoming
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, gettext
@@ -73,7 +74,9 @@ def staff_messages():
 @bp.get("/chat")
 def chat_page():
     """The page's own labels follow ?lang= or the browser's language (Vietnamese first)."""
-    lang = request.args.get("lang") or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    chosen = request.args.get("lang")
+    chosen = chosen if chosen in LANGUAGES else None  # asked for in the address: the bot greets in it too
+    lang = chosen or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     return render_template("webchat/chat.html", commune=request.args.get("commune", ""), lang=lang,
+                           start=payloads.start(chosen), max_chars=current_app.config["MAX_MESSAGE_CHARS"],
                            _=lambda message, **values: gettext(lang, message, **values))

@@ -5,11 +5,13 @@ Each module has one job and two functions: `handles(turn) -> bool` and `handle(t
 from bot.handlers import (
     clarify,
     faq_answer,
+    personal_details,  # before clarify: a name is not a question about a procedure
     greeting,
     guided_flow,
     handoff,
     language,
     navigation,
+    personal_details,
     procedure_guide,
     status_lookup,
     thanks,
@@ -28,6 +30,7 @@ HANDLERS = (
     status_lookup,
     procedure_guide,
     faq_answer,
+    personal_details,  # before clarify: a name is not a question about a procedure
     greeting,
     thanks,
     clarify,
