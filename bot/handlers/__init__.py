@@ -5,7 +5,6 @@ Each module has one job and two functions: `handles(turn) -> bool` and `handle(t
 from bot.handlers import (
     clarify,
     faq_answer,
-    personal_details,  # before clarify: a name is not a question about a procedure
     greeting,
     guided_flow,
     handoff,

@@ -8,7 +8,10 @@ from sqlalchemy import select
 
 from admin_helpers import chat, post
 from infra.db import get_session
+from i18n import gettext
 from infra.models import HandoffRequest
+
+HELD = gettext("vi", "A commune staff member is answering you here. Please wait a moment; you can still tap Menu to use the assistant.")
 
 
 def _ask_for_staff(app, user: str = "resident-1", commune: str = "demo") -> int:
@@ -43,7 +46,9 @@ def test_staff_reply_reaches_the_web_chat_and_the_bot_stays_silent(app, staff_a)
     assert [m["text"] for m in messages] == ["Chào anh, tôi là cán bộ tư pháp."]
     assert _poll(resident, after=messages[-1]["id"]) == []
     assert _poll(resident, user="someone-else") == []
-    assert chat(resident, "cảm ơn, tôi cần mang giấy tờ gì?") == []  # staff answer now
+    told = chat(resident, "cảm ơn, tôi cần mang giấy tờ gì?")  # staff answer now: the bot only says so, once
+    assert [r["text"] for r in told] == [HELD] and told[0]["quick_replies"][0]["payload"] == "MENU"
+    assert chat(resident, "tôi chờ nhé") == []
     page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
     assert "cảm ơn, tôi cần mang giấy tờ gì?" in page and "Chào anh, tôi là cán bộ tư pháp." in page
     assert post(staff_a, f"/admin/c/demo/handover/{handoff}/release").status_code == 302
@@ -56,7 +61,7 @@ def test_takeover_times_out(app, staff_a):
     app.config["ADMIN_TAKEOVER_TTL"] = 1
     handoff = _ask_for_staff(app)
     assert post(staff_a, f"/admin/c/demo/handover/{handoff}/take").status_code == 302
-    assert chat(app.test_client(), "giờ làm việc") == []
+    assert [r["text"] for r in chat(app.test_client(), "giờ làm việc")] == [HELD]
     time.sleep(1.3)
     assert chat(app.test_client(), "giờ làm việc") != []
 
