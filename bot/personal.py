@@ -15,10 +15,11 @@ import yaml
 from knowledge.normalize import strip_diacritics
 
 DATA = Path(__file__).parent / "data" / "personal.yaml"
-_NUMBER = re.compile(r"\+?\d[\d .-]{7,}\d")  # a phone, ID or account number (9+ characters)
-_DATE = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?\b"
-                   r"|\b(?:ngay|ngày)\s+\d{1,2}\s+(?:thang|tháng)\s+\d{1,2}(?:\s+(?:nam|năm)\s+\d{4})?\b"
-                   r"|\b(?:19|20)\d{2}\b", re.IGNORECASE)
+NUMBER = re.compile(r"\+?\d[\d .-]{7,}\d")  # a phone, ID or account number (9+ characters)
+DAY = re.compile(r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b"  # a full date: 12/3/1990, 5-3-90
+                 r"|\b(?:ngay|ngày)\s+\d{1,2}\s+(?:thang|tháng)\s+\d{1,2}\s+(?:nam|năm)\s+\d{4}\b", re.IGNORECASE)
+_DATE = re.compile(DAY.pattern + r"|\b\d{1,2}\s*[/.-]\s*\d{1,2}\b"
+                   r"|\b(?:ngay|ngày)\s+\d{1,2}\s+(?:thang|tháng)\s+\d{1,2}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 MAX_NAME_WORDS = 5
 
@@ -34,7 +35,7 @@ def _words() -> dict[str, frozenset[str]]:
 
 
 def has_personal_number(text: str) -> bool:
-    return bool(_NUMBER.search(text) or _DATE.search(text))
+    return bool(NUMBER.search(text) or _DATE.search(text))
 
 
 def looks_personal(text: str | None) -> bool:
@@ -42,7 +43,7 @@ def looks_personal(text: str | None) -> bool:
     that introduce them ("tên tôi là", "sđt", "sinh năm")."""
     if not text:
         return False
-    words = _WORD.findall(_DATE.sub(" ", _NUMBER.sub(" ", text)))
+    words = _WORD.findall(_DATE.sub(" ", NUMBER.sub(" ", text)))
     fillers = _words()["fillers"]
     end = len(words)
     while end and _plain(words[end - 1]) in fillers:

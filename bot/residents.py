@@ -1,22 +1,19 @@
 """What the bot records about residents: subscriber records, staff requests, opt-outs, the message log."""
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from bot.messages import Incoming
+from bot.personal import DAY, NUMBER
 from bot.records import TurnRecords, subscriber_row, write_records
 from infra.db import get_session
 from infra.models import Commune, HandoffRequest, Subscriber
 
-# Long digit runs are ID, phone or account numbers: never kept in the log.
-_DIGITS = re.compile(r"\+?\d[\d .-]{7,}\d")
-
-
 def mask_personal_numbers(text: str | None) -> str | None:
-    return _DIGITS.sub("[…]", text) if text else text
+    """Long digit runs (ID, phone or account numbers) and full dates (a birth date) are never kept."""
+    return DAY.sub("[…]", NUMBER.sub("[…]", text)) if text else text
 
 
 def find_commune(slug: str) -> Commune | None:
