@@ -4,12 +4,12 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from admin_helpers import chat, post
 from infra.db import get_session
 from i18n import gettext
-from infra.models import HandoffRequest
+from infra.models import HandoffRequest, TranscriptLine
 
 HELD = gettext("vi", "A commune staff member is answering you here. Please wait a moment; you can still tap Menu to use the assistant.")
 
@@ -120,3 +120,28 @@ def test_staff_reply_on_facebook_reaches_the_platform(app, world, staff_a):
         assert len(sends) == 1
         assert sends[0].body["recipient"] == {"id": "psid-1"}
         assert sends[0].body["message"]["text"] == "Cán bộ xã xin trả lời."
+
+
+def test_the_conversation_page_fetches_new_lines_in_viet_nam_time(app, staff_a):
+    handoff = _ask_for_staff(app)
+    with app.app_context():
+        last = get_session().scalar(select(func.max(TranscriptLine.id)))
+        line = get_session().get(TranscriptLine, last)
+        line.created_at = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)  # 06:30 next day in Viet Nam
+        get_session().commit()
+    page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
+    assert "06:30" in page and "HANDOFF" not in page  # Viet Nam time; the tap shown by its title
+    assert page.index('id="reply"') < page.index('id="transcript"')  # the reply box first
+    assert staff_a.get(f"/admin/c/demo/handover/{handoff}/lines?after={last}").get_json() == {"lines": []}
+    chat(app.test_client(), "tôi cần hỏi thêm")
+    lines = staff_a.get(f"/admin/c/demo/handover/{handoff}/lines?after={last}").get_json()["lines"]
+    assert [(x["direction"], x["text"]) for x in lines][0] == ("in", "tôi cần hỏi thêm")
+    assert staff_a.get(f"/admin/c/demo/handover/{handoff}/lines?after=x").status_code == 400
+
+
+def test_the_waiting_count_is_in_the_navigation(app, staff_a):
+    assert 'id="waiting-count"' not in staff_a.get("/admin/c/demo/faq").get_data(as_text=True)
+    _ask_for_staff(app)
+    _ask_for_staff(app, user="resident-2")
+    assert '<span class="count" id="waiting-count"' in staff_a.get("/admin/c/demo/faq").get_data(as_text=True)
+    assert staff_a.get("/admin/").headers["Location"].endswith("/admin/c/demo/handover")
