@@ -38,7 +38,7 @@ VIET_NAM = _viet_nam()
 
 
 @bp.app_template_filter("vntime")
-def viet_nam_time(moment: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
+def viet_nam_time(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     """A stored moment (UTC, naive from SQLite) as staff read it: Viet Nam time."""
     if moment is None:
         return ""
