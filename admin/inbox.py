@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from admin.access import load_message
 from admin.grouping import Group, group_questions, plain_form
 from admin.models import InboxDecision
 from infra.db import get_session
-from infra.models import Commune, MessageLog
+from infra.models import Commune, HandoffRequest, MessageLog
 
 UNANSWERED = ("none", "clarify")
 WINDOW_DAYS = 90
@@ -40,3 +40,10 @@ def resolve_group(commune: Commune, message_id: int, action: str, entry_id: str 
         session.add(InboxDecision(commune_id=commune.id, plain=plain[:2000], action=action, entry_id=entry_id,
                                   username=current_user.username))
     session.commit()
+
+
+def waiting_count(commune: Commune) -> int:
+    """Residents whose request for staff is not closed yet (the navigation shows it on every page)."""
+    return get_session().scalar(
+        select(func.count(func.distinct(HandoffRequest.channel + ":" + HandoffRequest.user_id)))
+        .where(HandoffRequest.commune_id == commune.id, HandoffRequest.status != "closed")) or 0

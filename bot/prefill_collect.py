@@ -159,7 +159,8 @@ def choose_change(turn: Turn, state: dict) -> list[Reply]:
     if record is None:
         return expired(turn)
     order = prefill.read(record).get("order") or []
-    choices = [QuickReply(turn.localized(flows.fields()[name]["label"])[:20], session.payload("edit", name))
+    fields = flows.fields()
+    choices = [QuickReply(turn.localized(fields[name].get("button") or fields[name]["label"]), session.payload("edit", name))
                for name in order]
     lines = [turn._("Which item do you want to change? Tap it or type its number.")]
     lines += [f"{n}. {turn.localized(flows.fields()[name]['label'])}" for n, name in enumerate(order, 1)]

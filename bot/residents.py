@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from bot.messages import Incoming
+from bot.personal import DAY
 from bot.records import TurnRecords, subscriber_row, write_records
 from infra.db import get_session
 from infra.models import Commune, HandoffRequest, Subscriber
@@ -24,7 +25,8 @@ def _masked(found: re.Match) -> str:
 
 
 def mask_personal_numbers(text: str | None) -> str | None:
-    return _DIGITS.sub(_masked, text) if text else text
+    """Long digit runs (ID, phone or account numbers) masked, full dates (a birth date) left out."""
+    return _DIGITS.sub(_masked, DAY.sub("[…]", text)) if text else text
 
 
 def find_commune(slug: str) -> Commune | None:

@@ -12,7 +12,7 @@ MAX_TEXT = 4000
 
 
 def _inbound_text(incoming: Incoming) -> str | None:
-    if incoming.kind == "text":
+    if incoming.kind == "text" or incoming.text:  # a tapped or typed button: its title
         return incoming.text
     if incoming.kind == "attachment":
         return incoming.attachment
@@ -30,22 +30,33 @@ def _inbound_line(incoming: Incoming, commune: Commune | None, mask: bool) -> di
             "direction": "in", "kind": incoming.kind, "text": (text or "")[:MAX_TEXT]}
 
 
+PRIVATE_TEXT = "[…]"
+
+
 def turn_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply],
                outcome: dict | None = None) -> list[dict]:
     """One bot turn as staff may read it: long digit runs masked (0912***678), a form detail the
-    resident typed replaced by the field's name ("[họ và tên]"), the bot's summary of the form by its
-    redacted rendering. The turn that erased the resident's data leaves no line."""
+    resident typed replaced by the field's name ("[họ và tên]"), other personal details by "[…]", the
+    bot's summary of the form by its redacted rendering. The turn that erased the resident's data
+    leaves no line."""
     outcome = outcome or {}
     if outcome.get("erased"):
         return []
     inbound = _inbound_line(incoming, commune, mask=True)
     if outcome.get("private"):
-        inbound["text"] = outcome.get("redacted") or "[…]"
-    lines = [inbound]
-    lines += [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
-               "direction": "bot", "kind": "text", "text": reply.kept_text[:MAX_TEXT]}
-              for reply in replies]
-    return lines
+        inbound["text"] = outcome.get("redacted") or PRIVATE_TEXT
+    return [inbound] + _bot_lines(incoming, commune, replies)
+
+
+def _bot_lines(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> list[dict]:
+    return [{"channel": incoming.channel, "commune_id": commune.id if commune else None, "user_id": incoming.user,
+             "direction": "bot", "kind": "text", "text": reply.kept_text[:MAX_TEXT]} for reply in replies]
+
+
+def record_bot(incoming: Incoming, commune: Commune | None, replies: list[Reply]) -> None:
+    """What the bot said outside a turn of its own (it acknowledges while staff hold the talk)."""
+    if replies:
+        _insert_lines(_bot_lines(incoming, commune, replies))
 
 
 def _insert_lines(lines: list[dict]) -> None:

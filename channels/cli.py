@@ -108,3 +108,23 @@ def list_command(as_json: bool) -> None:
         click.echo(f"{row['slug']}\t{row['name']}\t{row['phone'] or '-'}\t{row['address'] or '-'}"
                    f"\tfacebook={fb['id'] + ' token ' + fb['access_token'] if fb else '-'}"
                    f"\tzalo={zl['id'] + ' token ' + zl['access_token'] + ' expires ' + str(zl['expires_at']) if zl else '-'}")
+
+
+@communes_cli.command("demo")
+@click.argument("slug")
+@commune_options
+def demo_command(slug: str, **opts) -> None:
+    """Make a local demo ready in one process (scripts/start): the migrations, the knowledge base
+    from the data files, and the commune SLUG with the given details unless it exists already
+    (staff changes to an existing one are kept)."""
+    from knowledge.store import import_from_files
+
+    upgrade_database(current_app.config["DATABASE_URL"])
+    stats = import_from_files()
+    click.echo(f"knowledge base: {stats['entries']} entries ({stats['created']} created, {stats['updated']} updated)")
+    with session_scope() as session:
+        exists = any(row["slug"] == slug for row in describe(session))
+    if exists:
+        click.echo(f"commune {slug} exists already: kept as it is")
+    else:
+        _save(slug, True, opts)

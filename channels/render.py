@@ -43,8 +43,16 @@ def split_last(text: str, limit: int, last_limit: int) -> list[str]:
 
 
 def shorten(title: str, limit: int) -> str:
+    """A title within a platform's limit, cut between words (titles are written short in the data;
+    this is the last resort for one that is not)."""
     title = nfc(title).strip()
-    return title if len(title) <= limit else title[:limit - 1].rstrip() + "…"
+    if len(title) <= limit:
+        return title
+    cut = title[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–/(") + "…"
 
 
 def chunks(items: list, size: int) -> list[list]:

@@ -122,3 +122,62 @@ def test_the_page_greets_offers_choices_and_links_to_the_live_portal(page):
     assert link.get_attribute("rel") == "noopener noreferrer"
     assert page.get_by_role("button", name="Giấy tờ").is_visible()
     assert page.locator("#log li.me").last.text_content() == "Đăng ký khai sinh"
+
+
+# --------------------------------------------------------------------------- on a phone
+
+@pytest.fixture
+def phone(live_server, browser):
+    """The chat page on a 390×844 phone screen, greeted."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server}/chat")
+    page.locator("#log li.bot").first.wait_for(timeout=15000)
+    return page
+
+
+def _tap(page, title: str) -> None:
+    count = page.locator("#log li.bot").count()
+    page.locator("#choices button", has_text=title).first.click()
+    page.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+
+
+def _last_bubble_in_view(page) -> dict:
+    return page.evaluate("""() => {
+        const log = document.getElementById('log'), bubbles = log.querySelectorAll('li');
+        const last = bubbles[bubbles.length - 1].getBoundingClientRect(), frame = log.getBoundingClientRect();
+        const choices = document.getElementById('choices').getBoundingClientRect();
+        return {bottom: last.bottom, frameBottom: frame.bottom, choicesTop: choices.top, choicesBottom: choices.bottom,
+                atEnd: log.scrollTop + log.clientHeight >= log.scrollHeight - 2, height: innerHeight};
+    }""")
+
+
+def test_the_last_bubble_stays_visible_above_the_quick_replies(phone):
+    for title in ("Đăng ký khai sinh", "Giấy tờ"):  # long answers under many buttons
+        _tap(phone, title)
+        phone.wait_for_timeout(100)  # one frame for the buttons' layout
+        seen = _last_bubble_in_view(phone)
+        assert seen["atEnd"], seen
+        assert seen["bottom"] <= seen["frameBottom"] + 1 <= seen["choicesTop"] + 2, seen
+        assert seen["choicesBottom"] <= seen["height"], seen  # the buttons and the box stay on screen
+    assert phone.locator("#composer input").is_visible()
+
+
+def test_a_reload_in_the_middle_of_a_guide_resumes_it(phone):
+    _tap(phone, "Đăng ký khai sinh")
+    _tap(phone, "Hướng dẫn từng bước")
+    question = phone.locator("#log li.bot").last.text_content()
+    assert "đăng ký khai sinh chưa" in question
+    phone.reload()
+    phone.locator("#choices button", has_text="Không").wait_for(timeout=15000)
+    assert phone.locator("#log li.me").first.text_content() == "Đăng ký khai sinh"  # the history is back
+    assert phone.locator("#log li.bot").last.text_content() == question  # the pending question, asked again
+    _tap(phone, "Không")
+    assert "sinh ra ở Việt Nam" in phone.locator("#log li.bot").last.text_content()  # the guide goes on
+    stored = phone.evaluate("() => Object.keys(localStorage).length")
+    assert stored == 0  # nothing outlives the tab
+
+
+def test_the_page_opened_in_english_greets_in_english(client):
+    page = client.get("/chat?lang=en").get_data(as_text=True)
+    assert 'data-start="START:en"' in page and "Type your question" in page
+    assert 'data-start="START"' in client.get("/chat").get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request
 from flask_limiter import Limiter
 from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
+from bot import payloads
 from bot.campaign_links import referral_payload
 from bot.engine import handle_message
 from bot.messages import Incoming
@@ -148,10 +149,12 @@ def _commune_arg() -> str:
 @bp.get("/chat")
 def chat_page():
     """The page's own labels follow ?lang= or the browser's language (Vietnamese first)."""
-    lang = request.args.get("lang") or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
-    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    chosen = request.args.get("lang")
+    chosen = chosen if chosen in LANGUAGES else None  # asked for in the address: the bot greets in it too
+    lang = chosen or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
     # ?start=<intent>[__c<campaign>]: a campaign's or a poster's link opens that guide directly
     start = referral_payload(request.args.get("start"), knowledge_base().snapshot().entries) \
-        if request.args.get("start") else "START"
-    return render_template("webchat/chat.html", commune=request.args.get("commune", ""), lang=lang, start=start,
+        if request.args.get("start") else payloads.start(chosen)
+    return render_template("webchat/chat.html", commune=request.args.get("commune", ""), lang=lang,
+                           start=start, max_chars=current_app.config["MAX_MESSAGE_CHARS"],
                            _=lambda message, **values: gettext(lang, message, **values))

@@ -1,20 +1,23 @@
 """Handover inbox: residents who asked for staff, their conversation, staff replies, take and release."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+import re
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import case, select
 
-from bot import takeover
+from bot import payloads, takeover
 from admin.access import commune_page, load_handoff
-from admin.blueprint import bp
-from admin.i18n import _
+from admin.blueprint import bp, viet_nam_time
+from admin.i18n import _, staff_language
 from channels.staff_replies import WEBCHAT, OutboundError, send_staff_reply
 from bot.transcript import conversation
 from admin.undelivered import REASON_TEXTS, staff_line_problems
 from i18n import N_
 from infra.db import get_session
-from infra.models import Commune, HandoffRequest
+from infra.models import Commune, HandoffRequest, TranscriptLine
+from knowledge.store import knowledge_base
 
 MAX_REPLY = 2000
 # What send_staff_reply did with the reply: a platform reply is only queued here, and may still fail
@@ -37,13 +40,48 @@ def handover_list(commune: Commune):
     return render_template("admin/handover_list.html", commune=commune, requests=requests, taken=taken)
 
 
+def shown_text(line: TranscriptLine) -> str:
+    """What staff read for a line: a tapped button by its title, never the machine payload
+    ("ASK:khai-sinh", "FLOW:ans:…") that older lines recorded."""
+    text = line.text or ""
+    if line.kind != "payload" or not _MARKER.match(text):
+        return text
+    if text.startswith(payloads.ASK) or text.startswith(payloads.SECTION):
+        entry = knowledge_base().snapshot().entries.get(text.split(":")[1])
+        if entry is not None:
+            return _("[tapped] {title}", title=entry.name_en if staff_language() == "en" else entry.name_vi)
+    if payloads.is_start(text):
+        return _("[opened the chat]")
+    return _("[tapped a button]")
+
+
+_MARKER = re.compile(r"^[A-Z_]+(:|$)")
+
+
 def _page(commune: Commune, handoff: HandoffRequest, status: int = 200, error: str | None = None):
     lines = conversation(handoff.channel, commune, handoff.user_id)
     staff_lines = [line.id for line in lines if line.direction == "staff"]
     problems = staff_line_problems(staff_lines) if handoff.channel != WEBCHAT else {}
     return render_template("admin/handover_detail.html", commune=commune, handoff=handoff, error=error,
-                           lines=lines, problems=problems, reasons=REASON_TEXTS,
+                           lines=list(reversed(lines)), problems=problems, reasons=REASON_TEXTS, shown=shown_text,
+                           last_id=max((line.id for line in lines), default=0),
                            taken_by=takeover.taken_by(handoff.channel, commune.slug, handoff.user_id)), status
+
+
+@bp.get("/c/<slug>/handover/<int:handoff_id>/lines")
+@commune_page
+def handover_lines(commune: Commune, handoff_id: int):
+    """GET ?after=ID: the conversation's lines after ID, as JSON (the page polls it to update itself)."""
+    handoff = load_handoff(commune, handoff_id)
+    after = request.args.get("after", "0")
+    if not after.isdigit():
+        return jsonify({"error": "'after' must be a line id"}), 400
+    lines = [line for line in conversation(handoff.channel, commune, handoff.user_id) if line.id > int(after)]
+    who = {"in": _("resident"), "bot": _("bot")}
+    return jsonify({"lines": [{"id": line.id, "direction": line.direction, "text": shown_text(line),
+                               "time": viet_nam_time(line.created_at, "%H:%M"),
+                               "who": line.staff_username if line.direction == "staff" else who.get(line.direction, "")}
+                              for line in lines]})
 
 
 @bp.get("/c/<slug>/handover/<int:handoff_id>")

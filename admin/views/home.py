@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from admin.access import communes_of, is_super
 from admin.blueprint import bp
+from admin.inbox import waiting_count
 from admin.undelivered import unresolved_count
 from infra.db import get_session
 
@@ -18,5 +19,7 @@ def home():
     unassigned = unresolved_count(None) if is_super() else 0
     # straight to the only commune, unless letters of no commune wait: only this page shows them
     if len(communes) == 1 and not unassigned:
-        return redirect(url_for("admin.faq_list", slug=communes[0].slug))
+        # a clerk with residents waiting starts in the handover inbox
+        view = "admin.handover_list" if waiting_count(communes[0]) else "admin.faq_list"
+        return redirect(url_for(view, slug=communes[0].slug))
     return render_template("admin/home.html", communes=communes, unassigned=unassigned, show_unassigned=is_super())

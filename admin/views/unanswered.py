@@ -1,6 +1,8 @@
 """Unanswered questions: what the bot could not answer, grouped, with attach / new entry / dismiss."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
@@ -10,24 +12,55 @@ from admin.i18n import _
 from admin.inbox import resolve_group, unanswered_groups
 from admin.tryit import try_text
 from admin.views.faq import attach_phrasing
+from i18n import N_
 from infra.db import get_session
 from infra.models import Commune, Entry
 from knowledge.ownership import visible_to
+from knowledge.store import knowledge_base
+
+TARGET_KINDS = ("faq", "procedure")  # never the out-of-scope label or a meta behaviour
 
 
 def _entries(commune: Commune) -> list[Entry]:
-    entries = get_session().scalars(select(Entry).where(Entry.kind.in_(("faq", "procedure")), Entry.enabled.is_(True))
+    entries = get_session().scalars(select(Entry).where(Entry.kind.in_(TARGET_KINDS), Entry.enabled.is_(True))
                                     .order_by(Entry.name_vi))
     return [e for e in entries if visible_to(e, commune)]
+
+
+# How close a suggestion is, in words staff read instead of a raw score
+CLOSENESS = {"strong": N_("very close"), "possible": N_("perhaps"), "weak": N_("far")}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    entry: Entry
+    closeness: str  # a key of CLOSENESS
+    preselect: bool  # only a strong match is chosen in advance
+
+
+def suggestions_for(text: str, commune: Commune) -> list[Suggestion]:
+    """The closest answerable entries for an unanswered text; one is preselected only when the
+    bot itself would answer with it."""
+    result = try_text(text, commune, limit=6)
+    thresholds = knowledge_base().snapshot().index.thresholds
+    chosen = []
+    for scored in result.top:
+        if scored.entry.kind not in TARGET_KINDS:
+            continue
+        strong = result.answered is not None and scored.entry.id == result.answered.id
+        closeness = ("strong" if strong or scored.score >= thresholds.answer
+                     else "possible" if scored.score >= thresholds.clarify else "weak")
+        chosen.append(Suggestion(scored.entry, closeness, strong))
+    return chosen[:3]
 
 
 @bp.get("/c/<slug>/unanswered")
 @commune_page
 def unanswered(commune: Commune):
     groups = unanswered_groups(commune)
-    suggestions = {g.message_id: try_text(g.text, commune).top for g in groups[:50]}
+    suggestions = {g.message_id: suggestions_for(g.text, commune) for g in groups[:50]}
     return render_template("admin/unanswered.html", commune=commune, groups=groups[:50], total=len(groups),
-                           suggestions=suggestions, entries=_entries(commune))
+                           suggestions=suggestions, entries=_entries(commune), closeness=CLOSENESS)
 
 
 @bp.post("/c/<slug>/unanswered/<int:message_id>/dismiss")

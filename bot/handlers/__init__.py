@@ -12,6 +12,7 @@ from bot.handlers import (
     handoff,
     language,
     navigation,
+    personal_details,
     procedure_guide,
     status_lookup,
     thanks,
@@ -32,6 +33,7 @@ HANDLERS = (
     catalogue_answer,  # the national catalogue, when no curated intent answers (issue 13)
     procedure_guide,
     faq_answer,
+    personal_details,  # before clarify: a name is not a question about a procedure
     greeting,
     thanks,
     clarify,

@@ -8,7 +8,7 @@ from bot.messages import Reply
 
 
 def handles(turn: Turn) -> bool:
-    return (turn.payload == payloads.START or turn.chosen_behaviour("greeting")
+    return (payloads.is_start(turn.payload) or turn.chosen_behaviour("greeting")
             or turn.incoming.kind == "follow")
 
 

@@ -95,7 +95,11 @@ def test_reply_to_a_handover_reaches_the_web_chat(browser, server):
     admin = _log_in(browser, server, "staff-a")
     admin.goto(f"{server}/admin/c/demo/handover")
     admin.locator("ul.list a").first.click()
-    assert "giờ làm việc của xã thế nào" in admin.locator("ol.transcript").text_content()
+    box = admin.locator("#reply textarea").bounding_box()
+    assert box and box["y"] + box["height"] <= 844  # the reply box is on screen without scrolling
+    transcript = admin.locator("ol.transcript").text_content()
+    assert "giờ làm việc của xã thế nào" in transcript
+    assert "HANDOFF" not in transcript and "START" not in transcript and talk in transcript  # taps by their titles
     admin.fill("#reply textarea[name=text]", "Chào bạn, cán bộ tư pháp đây. Bạn cần bản chính giấy chứng sinh.")
     admin.click("#reply button[type=submit]")
     admin.locator(".flash").wait_for()
@@ -105,9 +109,36 @@ def test_reply_to_a_handover_reaches_the_web_chat(browser, server):
     chat.fill("#text", "cảm ơn, tôi mang thêm gì nữa?")
     with chat.expect_response(lambda r: r.request.method == "POST" and "/webchat/messages" in r.url):
         chat.press("#text", "Enter")  # recorded by the server before the admin page is reloaded
-    admin.reload()
-    admin.locator("ol.transcript", has_text="tôi mang thêm gì nữa").wait_for(timeout=10000)
-    assert chat.locator("#log li.bot").count() == count  # the bot stayed silent
+    admin.locator("ol.transcript", has_text="tôi mang thêm gì nữa").wait_for(timeout=10000)  # no reload needed
+    chat.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+    assert chat.locator("#log li.bot").count() == count + 1  # the bot only says that staff answer
+    assert "Cán bộ xã đang trả lời bạn" in chat.locator("#log li.bot").last.text_content()
+
+
+def test_a_clerk_with_waiting_residents_lands_on_the_handover_inbox(browser, server):
+    chat = _open_chat(browser, server)
+    count = chat.locator("#log li.bot").count()
+    chat.locator("#choices button", has_text=gettext("vi", "Talk to staff")).first.click()
+    chat.wait_for_function(f"document.querySelectorAll('#log li.bot').length > {count}", timeout=15000)
+    admin = _log_in(browser, server, "staff-a")
+    assert admin.url.endswith("/admin/c/demo/handover")
+    assert admin.locator("#waiting-count").text_content() == "1"  # on every page's navigation
+    admin.goto(f"{server}/admin/c/demo/faq")
+    assert admin.locator("#waiting-count").text_content() == "1"
+
+
+def test_a_long_unanswered_text_does_not_widen_the_page(browser, server, app):
+    long_text = "chotoihoi" + "vandekhongcokhoangtrangnao" * 12 + " và một câu rất dài nữa " * 10
+    with app.test_client() as resident:
+        assert resident.post("/webchat/messages", json={"user": "long-1", "text": long_text}).status_code == 200
+    admin = _log_in(browser, server, "staff-a")
+    admin.goto(f"{server}/admin/c/demo/unanswered")
+    card = admin.locator("section.question", has_text="chotoihoi")
+    card.wait_for()
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390
+    assert card.locator("select[name=entry_id]").input_value() == ""  # nothing chosen on a weak match
+    options = card.locator("select[name=entry_id] option").all_text_contents()
+    assert not any("0." in o for o in options)  # words, not raw scores
 
 
 def test_commune_a_account_refused_on_commune_b_pages(browser, server):

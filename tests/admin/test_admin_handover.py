@@ -4,11 +4,14 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from admin_helpers import chat, post
 from infra.db import get_session
-from infra.models import HandoffRequest
+from i18n import gettext
+from infra.models import HandoffRequest, TranscriptLine
+
+HELD = gettext("vi", "A commune staff member is answering you here. Please wait a moment; you can still tap Menu to use the assistant.")
 
 
 def _ask_for_staff(app, user: str = "resident-1", commune: str = "demo") -> int:
@@ -43,7 +46,9 @@ def test_staff_reply_reaches_the_web_chat_and_the_bot_stays_silent(app, staff_a)
     assert [m["text"] for m in messages] == ["Chào anh, tôi là cán bộ tư pháp."]
     assert _poll(resident, after=messages[-1]["id"]) == []
     assert _poll(resident, user="someone-else") == []
-    assert chat(resident, "cảm ơn, tôi cần mang giấy tờ gì?") == []  # staff answer now
+    told = chat(resident, "cảm ơn, tôi cần mang giấy tờ gì?")  # staff answer now: the bot only says so, once
+    assert [r["text"] for r in told] == [HELD] and told[0]["quick_replies"][0]["payload"] == "MENU"
+    assert chat(resident, "tôi chờ nhé") == []
     page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
     assert "cảm ơn, tôi cần mang giấy tờ gì?" in page and "Chào anh, tôi là cán bộ tư pháp." in page
     assert post(staff_a, f"/admin/c/demo/handover/{handoff}/release").status_code == 302
@@ -56,7 +61,7 @@ def test_takeover_times_out(app, staff_a):
     app.config["ADMIN_TAKEOVER_TTL"] = 1
     handoff = _ask_for_staff(app)
     assert post(staff_a, f"/admin/c/demo/handover/{handoff}/take").status_code == 302
-    assert chat(app.test_client(), "giờ làm việc") == []
+    assert [r["text"] for r in chat(app.test_client(), "giờ làm việc")] == [HELD]
     time.sleep(1.3)
     assert chat(app.test_client(), "giờ làm việc") != []
 
@@ -115,3 +120,28 @@ def test_staff_reply_on_facebook_reaches_the_platform(app, world, staff_a):
         assert len(sends) == 1
         assert sends[0].body["recipient"] == {"id": "psid-1"}
         assert sends[0].body["message"]["text"] == "Cán bộ xã xin trả lời."
+
+
+def test_the_conversation_page_fetches_new_lines_in_viet_nam_time(app, staff_a):
+    handoff = _ask_for_staff(app)
+    with app.app_context():
+        last = get_session().scalar(select(func.max(TranscriptLine.id)))
+        line = get_session().get(TranscriptLine, last)
+        line.created_at = datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc)  # 06:30 next day in Viet Nam
+        get_session().commit()
+    page = staff_a.get(f"/admin/c/demo/handover/{handoff}").get_data(as_text=True)
+    assert "06:30" in page and "HANDOFF" not in page  # Viet Nam time; the tap shown by its title
+    assert page.index('id="reply"') < page.index('id="transcript"')  # the reply box first
+    assert staff_a.get(f"/admin/c/demo/handover/{handoff}/lines?after={last}").get_json() == {"lines": []}
+    chat(app.test_client(), "tôi cần hỏi thêm")
+    lines = staff_a.get(f"/admin/c/demo/handover/{handoff}/lines?after={last}").get_json()["lines"]
+    assert [(x["direction"], x["text"]) for x in lines][0] == ("in", "tôi cần hỏi thêm")
+    assert staff_a.get(f"/admin/c/demo/handover/{handoff}/lines?after=x").status_code == 400
+
+
+def test_the_waiting_count_is_in_the_navigation(app, staff_a):
+    assert 'id="waiting-count"' not in staff_a.get("/admin/c/demo/faq").get_data(as_text=True)
+    _ask_for_staff(app)
+    _ask_for_staff(app, user="resident-2")
+    assert '<span class="count" id="waiting-count"' in staff_a.get("/admin/c/demo/faq").get_data(as_text=True)
+    assert staff_a.get("/admin/").headers["Location"].endswith("/admin/c/demo/handover")

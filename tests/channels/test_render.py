@@ -52,3 +52,15 @@ def test_zalo_buttons_carry_payloads_and_urls_within_limits():
     assert groups[0][1] == {"type": "oa.query.hide", "title": "Menu", "payload": "#p:MENU"}
     long = zalo_send.render([Reply("Một câu. " * 400)], "vi")
     assert len(long) == 2 and all(len(m["text"]) <= 2000 for m in long)
+
+
+def test_a_title_over_the_limit_is_cut_between_words():
+    from channels.render import shorten
+
+    assert shorten("Cấp, đổi, cấp lại thẻ căn cước", 20) == "Cấp, đổi, cấp lại…"
+    assert shorten("Đăng ký khai sinh", 20) == "Đăng ký khai sinh"
+    assert shorten("Giấychứngnhậnquyềnsửdụngđất", 20) == "Giấychứngnhậnquyềns…"  # one long word: cut anyway
+    for title in ("Họ, chữ đệm và tên của trẻ", "Xác nhận tình trạng hôn nhân", "Permanent residence registration"):
+        words = title.split()
+        kept = shorten(title, 20).rstrip("…").split()
+        assert kept == words[:len(kept)] and len(shorten(title, 20)) <= 20, title  # whole words only

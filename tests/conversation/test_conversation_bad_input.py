@@ -28,7 +28,9 @@ def test_binary_garbage_inside_words_is_dropped(chat):
 
 
 def test_five_thousand_characters(chat, app):
-    said = chat.ask("đăng ký khai sinh cần giấy tờ gì " * 160)  # 5,280 characters
+    chat.inbox.clear()
+    note, said = chat.push_message("đăng ký khai sinh cần giấy tờ gì " * 160)  # 5,280 characters
+    assert str(app.config["MAX_MESSAGE_CHARS"]) in note.text  # the resident is told the rest was not read
     assert said.text and said.payloads
     with app.app_context():
         logged = get_session().scalars(select(MessageLog.text).where(MessageLog.text.is_not(None))).all()
