@@ -41,6 +41,10 @@ class Inbox(Protocol):
         event or sweep starts a drainer again."""
     def claim_orphans(self) -> list[int]:
         """Shards holding events with no drainer (one died and its flag lapsed): flag them, return them."""
+    def hold(self, shard: int, seconds: float) -> None:
+        """Keep the shard's flag for `seconds` (a drain put off until then): no other drainer meanwhile."""
+    def depth(self) -> tuple[int, int | None]:
+        """Events waiting or being answered in all shards, and when the oldest first-in-shard one was queued (ms)."""
 
 
 class MemoryInbox:
@@ -91,6 +95,15 @@ class MemoryInbox:
     def abandon(self, shard):
         with self._lock:
             self._flags.discard(shard)
+
+    def hold(self, shard, seconds):
+        pass  # the flags of this process do not lapse
+
+    def depth(self):
+        with self._lock:
+            count = sum(map(len, self._pending.values())) + sum(map(len, self._processing.values()))
+            heads = [q[0] for q in (*self._processing.values(), *self._pending.values()) if q]
+        return count, _oldest(heads)
 
     def claim_orphans(self):
         with self._lock:
@@ -190,8 +203,39 @@ class RedisInbox:
     def abandon(self, shard):
         self.redis.delete(self._keys(shard)[2])
 
+    def hold(self, shard, seconds):
+        self.redis.pexpire(self._keys(shard)[2], int(seconds * 1000))
+
+    def depth(self):
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(SHARDS):
+            pending, processing, _flag = self._keys(shard)
+            pipe.llen(pending)
+            pipe.llen(processing)
+            pipe.lindex(processing, 0)
+            pipe.lindex(pending, 0)
+        answers = pipe.execute()
+        count = sum(answers[i] + answers[i + 1] for i in range(0, len(answers), 4))
+        heads = [answers[i + 2] or answers[i + 3] for i in range(0, len(answers), 4)]
+        return count, _oldest([h for h in heads if h])
+
     def claim_orphans(self):
         return [int(s) for s in self._claim_orphans(args=[self.prefix, SHARDS, FLAG_TTL * 1000])]
+
+
+def _oldest(heads: list[str]) -> int | None:
+    """The earliest queueing time (ms) among the first events of the shards (readiness, not the hot path)."""
+    import json
+
+    times = []
+    for raw in heads:
+        try:
+            stamp = json.loads(raw).get("queued_ms")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(stamp, int):
+            times.append(stamp)
+    return min(times) if times else None
 
 
 _build_lock = threading.Lock()

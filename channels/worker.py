@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -19,13 +21,17 @@ from bot.engine import answer_turn
 from bot.messages import Incoming
 from bot.records import TurnRecords, write_records
 from channels import delivery, facebook_send, zalo_send
-from channels.accounts import Account, cached_account
+from channels.accounts import Account, cached_account, commune_id_of
+from channels.crypto import TokenKeyError
 from channels.events import Event
-from channels.inbox import inbox
+from channels.inbox import FLAG_TTL, inbox
 from channels.models import FACEBOOK, DeadLetter
 from channels.timers import Later, timers
+from infra import metrics
 from infra.db import get_session, pinned_connection, session_scope
+from infra.logs import log_context
 from infra.models import Commune, Subscriber
+from infra.outage import StoreUnavailable, is_outage
 from knowledge.store import knowledge_base
 
 log = logging.getLogger(__name__)
@@ -36,16 +42,47 @@ RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
 DRAIN_BATCH = 50  # events answered together: their records and deliveries are written in one transaction
 
 
-def drain_shard(shard: int) -> None:
-    """Answer the shard's events in arrival order until its list stays empty."""
+def drain_shard(shard: int, attempt: int = 0) -> None:
+    """Answer the shard's events in arrival order until its list stays empty.
+
+    An event leaves the shard only once its answer or its dead letter is written. When that cannot
+    be done (the database down or refusing writes, Redis away) the batch stays unacknowledged and
+    the shard is drained again later, with backoff, by this job queued anew."""
     box = inbox()
     try:
         with pinned_connection():
             _drain(box, shard)
-    except Exception:  # the database away: the events stay in the shard for the next sweep or event
-        box.abandon(shard)
-        raise
+    except Exception as error:
+        _drain_later(box, shard, attempt, error)
+        return
     sweep_orphaned_shards()
+
+
+def _drain_later(box, shard: int, attempt: int, error: Exception) -> None:
+    """Keep the shard's flag (no second drainer meanwhile) and queue its drain after a backoff."""
+    config, jobs = current_app.config, current_app.extensions["jobs"]
+    if not getattr(jobs, "runs_later", True):  # inline jobs (tests, CLI): the caller sees the failure
+        _abandon_quietly(box, shard)
+        raise error
+    ceiling = min(config["INBOX_RETRY_MAX_SECONDS"], config["INBOX_RETRY_BASE_SECONDS"] * 2 ** min(attempt, 16))
+    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+    what = "a store is away" if is_outage(error) else "the batch failed"
+    log.warning("shard %d not drained, %s (%s); its events stay queued, next try in %.1f s",
+                shard, what, type(error).__name__, delay, exc_info=not is_outage(error))
+    metrics.DRAINS_PUT_OFF.labels("outage" if is_outage(error) else "error").inc()
+    try:
+        box.hold(shard, delay + FLAG_TTL)
+        jobs.enqueue(drain_shard, shard, attempt + 1, delay=delay)
+    except Exception as again:  # Redis away too: the flag is cleared or lapses, and the sweep takes over
+        log.warning("drain of shard %d not rescheduled (%s); the sweep will", shard, type(again).__name__)
+        _abandon_quietly(box, shard)
+
+
+def _abandon_quietly(box, shard: int) -> None:
+    try:
+        box.abandon(shard)
+    except Exception as error:  # the flag lapses after FLAG_TTL
+        log.warning("drain flag of shard %d not cleared (%s)", shard, type(error).__name__)
 
 
 def _drain(box, shard: int) -> None:
@@ -109,7 +146,10 @@ def _communes_of(events: list[dict]) -> dict[str, Commune]:
     """The batch's communes, read once (their facts answer questions about hours and address)."""
     slugs = set()
     for data in events:
-        account = cached_account(data.get("platform"), data.get("account"))
+        try:
+            account = cached_account(data.get("platform"), data.get("account"))
+        except TokenKeyError:  # that commune's residents become dead letters; the others are answered
+            continue
         if account is not None:
             slugs.add(account.commune_slug)
     session = get_session()
@@ -121,13 +161,18 @@ def _communes_of(events: list[dict]) -> dict[str, Commune]:
 def _answer_safely(raw: str, data: dict | None, communes: dict[str, Commune]) -> _Answered | None:
     """One event's failure (a bug, the database away) must not hold up the residents behind it;
     it is kept as a dead letter, so staff see that a resident went unanswered."""
+    token = log_context.set(str(data.get("key")) if data is not None else "(unreadable)")
     try:
         return _reconnecting(_answer_event, raw, data, communes)
     except Exception as error:
+        if is_outage(error):  # nothing about this event can be written now: the batch stays queued
+            raise
         log.exception("event %s not answered", _key_of(raw))
         _discard_turn()
         _keep_unanswered(raw, error)
         return None
+    finally:
+        log_context.reset(token)
 
 
 def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
@@ -135,7 +180,9 @@ def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
     one resident (a dead letter), not the batch."""
     try:
         return _reconnecting(_record, answered)
-    except Exception:
+    except Exception as error:
+        if is_outage(error):
+            raise
         log.exception("writing a batch of %d answers failed; writing them one by one", len(answered))
         _discard_turn()
     prepared = []
@@ -143,6 +190,8 @@ def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
         try:
             prepared += _reconnecting(_record, [item])
         except Exception as error:
+            if is_outage(error):
+                raise
             log.exception("event %s not answered", item.answer.event_key)
             _discard_turn()
             _keep_unanswered(item.raw, error)
@@ -183,20 +232,43 @@ def _discard_turn() -> None:
 
 
 def _keep_unanswered(raw: str, error: Exception) -> None:
+    """The event's dead letter, with its body; without it if the body itself cannot be stored. If no
+    dead letter can be written, StoreUnavailable: the event must stay queued, not vanish."""
     try:
         data = json.loads(raw)
-        with session_scope() as session:
-            session.add(DeadLetter(
-                platform=str(data.get("platform") or "unknown"), user_id=str(data.get("user") or ""),
-                commune_id=_commune_id(data), reason="not_answered", error_code=type(error).__name__,
-                detail=str(error)[:500], body=data,
-            ))
-    except Exception:  # the database itself is away: the log line above is all that can be kept
-        log.exception("event %s could not be kept as a dead letter", _key_of(raw))
+    except ValueError:
+        data = None
+    data = data if isinstance(data, dict) else {"unreadable": raw[:2000]}
+    letter = {"platform": str(data.get("platform") or "unknown")[:20], "user_id": str(data.get("user") or "")[:128],
+              "reason": "not_answered", "error_code": type(error).__name__[:40], "detail": str(error)[:500]}
+    try:
+        _write_dead_letter({**letter, "commune_id": _commune_id(data), "body": data})
+    except Exception as first:
+        if is_outage(first):
+            raise StoreUnavailable("the dead letter of an unanswered event could not be written") from first
+        log.exception("dead letter of event %s not written with its body; writing it without", _key_of(raw))
+        _discard_turn()
+        try:
+            _write_dead_letter(letter)
+        except Exception as second:
+            raise StoreUnavailable("the dead letter of an unanswered event could not be written") from second
+    metrics.DEAD_LETTERS.labels("not_answered").inc()
+
+
+def _write_dead_letter(fields: dict) -> None:
+    with session_scope() as session:
+        session.add(DeadLetter(**fields))
 
 
 def _commune_id(data: dict) -> int | None:
-    account = cached_account(data.get("platform"), data.get("account"))
+    """The commune the event was for (so its staff see the letter), even when its tokens do not decrypt."""
+    platform, external_id = data.get("platform"), data.get("account")
+    if not isinstance(platform, str) or not isinstance(external_id, str):
+        return None
+    try:
+        account = cached_account(platform, external_id)
+    except TokenKeyError:
+        return commune_id_of(platform, external_id)
     return account.commune_id if account is not None else None
 
 
@@ -230,8 +302,17 @@ def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> 
     if session.in_transaction():  # the turn wrote through the session (a form, a handoff): keep it now
         session.commit()
     messages = RENDERERS[event.platform](answer.replies, answer.lang)
+    _count_answer(event, answer)
     return _Answered(raw, delivery.Outgoing(account, event.key, event.user, messages, wrote_at=incoming.time),
                      answer.records, typing)
+
+
+def _count_answer(event: Event, answer) -> None:
+    """Metrics: the answer's decision and intent, and how long the event waited in the inbox."""
+    logged = answer.records.messages[0] if answer.records.messages else {}
+    metrics.ANSWERS.labels(event.platform, logged.get("decision") or "none", logged.get("intent") or "none").inc()
+    if event.queued_ms:
+        metrics.QUEUE_LATENCY.observe(max(0.0, time.time() - event.queued_ms / 1000))
 
 
 def deliver_job(event_key: str) -> None:

@@ -26,6 +26,7 @@ class JobQueue(Protocol):
 class InlineQueue:
     """Runs the job at once in the caller's app context (tests, CLI)."""
 
+    runs_later = False  # no delayed retries: a job that must wait for a store raises to its caller
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
         if delay:
             time.sleep(min(delay, 5))
@@ -108,11 +109,13 @@ class ThreadQueue:
 class RQQueue:
     """Jobs in Redis for `rq worker` processes on any machine."""
 
-    def __init__(self, redis_url: str, name: str = "bot") -> None:
-        import redis
+    def __init__(self, redis_url: str, name: str = "bot", connect_timeout: float | None = 1.0,
+                 socket_timeout: float | None = 1.0) -> None:
         from rq import Queue
 
-        self.queue = Queue(name, connection=redis.Redis.from_url(redis_url))
+        from infra.store import redis_client
+
+        self.queue = Queue(name, connection=redis_client(redis_url, connect_timeout, socket_timeout))
         self.periodic: list[tuple[float, Callable[[], Any]]] = []  # run by each AppWorker process
 
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
@@ -156,6 +159,11 @@ class AppWorker(SimpleWorker):
 
     def work(self, *args: Any, **kwargs: Any) -> bool:
         app = worker_app()
+        check = app.extensions.get("start_check")  # set by the app: a configuration that cannot work
+        reason = check(app) if check is not None else None
+        if reason:
+            log.critical("refusing to start: %s", reason)
+            raise SystemExit(f"refusing to start: {reason}")
         try:
             with app.app_context():
                 from knowledge.store import knowledge_base
@@ -182,5 +190,6 @@ def make_queue(app) -> JobQueue:
     if app.config.get("JOBS_INLINE"):
         return InlineQueue()
     if app.config.get("REDIS_URL"):
-        return RQQueue(app.config["REDIS_URL"])
+        return RQQueue(app.config["REDIS_URL"], connect_timeout=app.config["REDIS_CONNECT_TIMEOUT"],
+                       socket_timeout=app.config["REDIS_SOCKET_TIMEOUT"])
     return ThreadQueue(app)

@@ -34,6 +34,12 @@ DEFAULTS: dict[str, object] = {
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
     "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
+    # operations: a store that hangs must fail fast (a webhook answers 503 and the platform redelivers)
+    "REDIS_CONNECT_TIMEOUT": 1.0,  # seconds to open a connection to Redis
+    "REDIS_SOCKET_TIMEOUT": 1.0,  # seconds to wait for a Redis reply (our commands take microseconds)
+    "INBOX_RETRY_BASE_SECONDS": 1.0,  # a drain that met a store outage tries again after this, doubling
+    "INBOX_RETRY_MAX_SECONDS": 60.0,
+    "LOG_FORMAT": "json",  # json (one object per line, personal values redacted) or text
 }
 
 ENV_KEYS = (
@@ -44,7 +50,8 @@ ENV_KEYS = (
     "FLOW_TTL", "PREFILL_TTL", "PUBLIC_BASE_URL",
     "WEBHOOK_MAX_BODY", "MESSENGER_WINDOW_HOURS", "ZALO_WINDOW_HOURS", "SEND_TIMEOUT", "DELIVERY_MAX_ATTEMPTS",
     "DELIVERY_RETRY_BASE_MS", "DELIVERY_RETRY_MAX_MS", "TYPING_INDICATOR_AFTER_MS", "ZALO_REFRESH_MARGIN",
-    "INBOX_SWEEP_SECONDS",
+    "INBOX_SWEEP_SECONDS", "REDIS_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT", "INBOX_RETRY_BASE_SECONDS",
+    "INBOX_RETRY_MAX_SECONDS", "LOG_FORMAT",
 )
 
 
@@ -53,6 +60,8 @@ def _coerce(value: str, default: object) -> object:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 
