@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # a drainer that died leaves its events taken: workers look for them with or without new traffic
     app.extensions["jobs"].every(app.config["INBOX_SWEEP_SECONDS"], sweep_orphaned_shards)
+    # prepared form data past PREFILL_TTL is deleted by the workers too, not only by a cron job
+    app.extensions["jobs"].every(60 * 60, _purge_expired_prefill)
 
     _register_blueprints(app)
     _register_cli(app)
@@ -44,6 +46,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the platforms' event POSTs are answered before Flask's request machinery (webhooks/ingress.py)
     app.wsgi_app = WebhookIngress(app, app.wsgi_app)
     return app
+
+
+def _purge_expired_prefill() -> None:
+    from infra.db import get_session
+    from procedures import prefill
+
+    prefill.purge_expired()
+    get_session().commit()
 
 
 def create_production_app() -> Flask:

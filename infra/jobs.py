@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import sys
 import threading
 import time
 from typing import Any, Callable, Protocol
@@ -161,9 +162,12 @@ class AppWorker(SimpleWorker):
         app = worker_app()
         check = app.extensions.get("start_check")  # set by the app: a configuration that cannot work
         reason = check(app) if check is not None else None
-        if reason:
-            log.critical("refusing to start: %s", reason)
-            raise SystemExit(f"refusing to start: {reason}")
+        if reason:  # one line on stderr, and exit status 4 as gunicorn's (a supervisor does not loop)
+            print(f"refusing to start: {reason}", file=sys.stderr, flush=True)
+            raise SystemExit(4)
+        from infra.logs import adopt
+
+        adopt("rq.worker")  # its lines in our JSON format too
         try:
             with app.app_context():
                 from knowledge.store import knowledge_base

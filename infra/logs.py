@@ -72,3 +72,16 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         return
     root.addHandler(make_handler(fmt))
     root.setLevel(level)
+
+
+def adopt(name: str) -> None:
+    """Give a library logger that set up its own handlers (rq's worker) our format, redaction and
+    ids, and stop it propagating to ours as well (one line per record)."""
+    logger = logging.getLogger(name)
+    ours = next((h for h in logging.getLogger().handlers if getattr(h, "_bot_handler", False)), None)
+    if ours is None or not logger.handlers:
+        return
+    for handler in logger.handlers:
+        handler.setFormatter(ours.formatter)
+        handler.addFilter(ContextFilter())
+    logger.propagate = False
