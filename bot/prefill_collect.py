@@ -204,10 +204,12 @@ def hand_off_reply(turn: Turn, record_id: str, with_data: bool) -> Reply:
 
 
 def page_url(token: str) -> str:
+    """The hand-off page's address: on PUBLIC_BASE_URL when set — the platform workers answer outside
+    any request, where url_for cannot build a URL — else on the host of the web chat's request."""
     base = (current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
-    path = url_for("handoff_page.show", token=token)
     if base:
-        return base + path
+        return base + current_app.url_map.bind("localhost").build("handoff_page.show", {"token": token})
+    path = url_for("handoff_page.show", token=token)
     return request.host_url.rstrip("/") + path if request else path
 
 

@@ -204,6 +204,15 @@ def test_a_platform_without_public_base_url_stops_web_and_worker_with_one_line(s
         assert "refusing to start: Messenger and Zalo configured but PUBLIC_BASE_URL is empty" in worker.stderr
 
 
+def test_with_public_base_url_a_worker_builds_the_hand_off_link_outside_any_request(seeded):
+    """What the Messenger / Zalo workers do when a resident finishes a guided form: no request there."""
+    from bot.prefill_collect import page_url
+
+    seeded.config["PUBLIC_BASE_URL"] = "https://bot.example.test/"
+    with seeded.app_context():
+        assert page_url("tok-123") == "https://bot.example.test/go/tok-123"
+
+
 def test_the_embedded_default_starts_and_a_platform_starts_once_public_base_url_is_set(make_app, channel_settings):
     from operations.startup import unworkable_reason
 
