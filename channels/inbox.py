@@ -14,6 +14,7 @@ embedded default keeps the same lists in memory, under a lock.
 from __future__ import annotations
 
 import threading
+import time
 import zlib
 from collections import deque
 from typing import Protocol
@@ -21,7 +22,7 @@ from typing import Protocol
 from flask import current_app
 
 SHARDS = 16
-FLAG_TTL = 120  # seconds; refreshed on every acknowledgement, so only a dead drainer lets it lapse
+FLAG_TTL = 60  # seconds; refreshed on every batch taken and acknowledged, so only a dead drainer lets it lapse
 
 
 def shard_of(user: str) -> int:
@@ -56,6 +57,7 @@ class MemoryInbox:
         self._pending: dict[int, deque[str]] = {}
         self._processing: dict[int, deque[str]] = {}
         self._flags: set[int] = set()
+        self._held: dict[int, float] = {}  # shard -> when its hold lapses (a drain put off)
 
     def admit(self, items, dedup_ttl):
         fresh, wake = [], []
@@ -73,6 +75,8 @@ class MemoryInbox:
 
     def take(self, shard, limit):
         with self._lock:
+            if shard in self._held:  # a drainer at work keeps its flag, as a Redis take refreshes its TTL
+                self._held[shard] = time.monotonic() + FLAG_TTL
             processing = self._processing.setdefault(shard, deque())
             pending = self._pending.setdefault(shard, deque())
             while pending and len(processing) < limit:
@@ -90,14 +94,18 @@ class MemoryInbox:
             if self._pending.get(shard) or self._processing.get(shard):
                 return False
             self._flags.discard(shard)
+            self._held.pop(shard, None)
             return True
 
     def abandon(self, shard):
         with self._lock:
             self._flags.discard(shard)
+            self._held.pop(shard, None)
 
     def hold(self, shard, seconds):
-        pass  # the flags of this process do not lapse
+        with self._lock:
+            self._flags.add(shard)
+            self._held[shard] = time.monotonic() + seconds
 
     def depth(self):
         with self._lock:
@@ -107,6 +115,10 @@ class MemoryInbox:
 
     def claim_orphans(self):
         with self._lock:
+            for shard, until in list(self._held.items()):
+                if until <= time.monotonic():  # the hold lapsed, as a Redis flag's TTL does
+                    del self._held[shard]
+                    self._flags.discard(shard)
             waiting = {s for s, q in self._pending.items() if q} | {s for s, q in self._processing.items() if q}
             claimed = sorted(waiting - self._flags)
             self._flags.update(claimed)

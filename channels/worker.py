@@ -42,40 +42,53 @@ RENDERERS = {FACEBOOK: facebook_send.render, "zalo": zalo_send.render}
 DRAIN_BATCH = 50  # events answered together: their records and deliveries are written in one transaction
 
 
-def drain_shard(shard: int, attempt: int = 0) -> None:
+def drain_shard(shard: int) -> None:
     """Answer the shard's events in arrival order until its list stays empty.
 
     An event leaves the shard only once its answer or its dead letter is written. When that cannot
     be done (the database down or refusing writes, Redis away) the batch stays unacknowledged and
-    the shard is drained again later, with backoff, by this job queued anew."""
+    the shard is held for a backoff; when the hold lapses the next sweep starts a new drainer (no
+    scheduler needed: sweeps run after every drain and every INBOX_SWEEP_SECONDS in each worker)."""
     box = inbox()
     try:
         with pinned_connection():
             _drain(box, shard)
     except Exception as error:
-        _drain_later(box, shard, attempt, error)
+        _drain_later(box, shard, error)
         return
+    if _put_off_before(shard):
+        current_app.extensions["store"].delete(_tries_key(shard))
     sweep_orphaned_shards()
 
 
-def _drain_later(box, shard: int, attempt: int, error: Exception) -> None:
-    """Keep the shard's flag (no second drainer meanwhile) and queue its drain after a backoff."""
+def _tries_key(shard: int) -> str:
+    return f"inbox:{shard}:tries"
+
+
+def _put_off_before(shard: int) -> bool:
+    return current_app.extensions["store"].get(_tries_key(shard)) is not None
+
+
+def _drain_later(box, shard: int, error: Exception) -> None:
+    """Hold the shard's flag for a backoff (no drainer meanwhile, the events stay in order)."""
     config, jobs = current_app.config, current_app.extensions["jobs"]
     if not getattr(jobs, "runs_later", True):  # inline jobs (tests, CLI): the caller sees the failure
         _abandon_quietly(box, shard)
         raise error
-    ceiling = min(config["INBOX_RETRY_MAX_SECONDS"], config["INBOX_RETRY_BASE_SECONDS"] * 2 ** min(attempt, 16))
-    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
-    what = "a store is away" if is_outage(error) else "the batch failed"
-    log.warning("shard %d not drained, %s (%s); its events stay queued, next try in %.1f s",
-                shard, what, type(error).__name__, delay, exc_info=not is_outage(error))
-    metrics.DRAINS_PUT_OFF.labels("outage" if is_outage(error) else "error").inc()
+    outage = is_outage(error)
+    metrics.DRAINS_PUT_OFF.labels("outage" if outage else "error").inc()
     try:
-        box.hold(shard, delay + FLAG_TTL)
-        jobs.enqueue(drain_shard, shard, attempt + 1, delay=delay)
-    except Exception as again:  # Redis away too: the flag is cleared or lapses, and the sweep takes over
-        log.warning("drain of shard %d not rescheduled (%s); the sweep will", shard, type(again).__name__)
+        tries = current_app.extensions["store"].incr(_tries_key(shard), ttl=10 * 60)
+        ceiling = min(config["INBOX_RETRY_MAX_SECONDS"], config["INBOX_RETRY_BASE_SECONDS"] * 2 ** min(tries - 1, 16))
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        box.hold(shard, delay)
+    except Exception as again:  # Redis away too: the flag is cleared or lapses, and a sweep takes over
+        log.warning("shard %d not drained (%s), nor held (%s); a sweep will start it again", shard,
+                    type(error).__name__, type(again).__name__)
         _abandon_quietly(box, shard)
+        return
+    log.warning("shard %d not drained, %s (%s); its events stay queued, next try in %.1f s", shard,
+                "a store is away" if outage else "the batch failed", type(error).__name__, delay, exc_info=not outage)
 
 
 def _abandon_quietly(box, shard: int) -> None:
@@ -92,7 +105,7 @@ def _drain(box, shard: int) -> None:
             if box.release(shard):
                 return
             continue
-        answer_batch(batch)
+        answer_batch(batch, keepalive=lambda: box.hold(shard, FLAG_TTL))
         box.ack(shard, len(batch))
 
 
@@ -113,16 +126,28 @@ class _Answered:
     typing: Later | None = None
 
 
-def answer_batch(raws: list[str]) -> None:
+KEEPALIVE_SECONDS = 10  # a batch whose sends are slow (a platform timing out) keeps its shard's flag alive
+
+
+def answer_batch(raws: list[str], keepalive=None) -> None:
     """Answer events in order, each turn on its own, then write all their records and reply parts
-    in one transaction and send the replies: a few statements per batch instead of per event."""
+    in one transaction and send the replies: a few statements per batch instead of per event.
+    `keepalive` (the drainer's: refresh the shard's flag) is called every KEEPALIVE_SECONDS of sending."""
     events = [(raw, _loaded(raw)) for raw in raws]
     communes = _reconnecting(_communes_of, [data for _raw, data in events if data is not None])
     answered = [item for item in (_answer_safely(raw, data, communes) for raw, data in events) if item is not None]
     prepared = _record_safely(answered)
     typing = {item.answer.event_key: item.typing for item in answered if item.typing is not None}
+    last = [time.monotonic()]
+
+    def before_each(answer: delivery.Outgoing) -> None:
+        _stop_typing(typing.get(answer.event_key))
+        if keepalive is not None and time.monotonic() - last[0] > KEEPALIVE_SECONDS:
+            keepalive()
+            last[0] = time.monotonic()
+
     try:
-        delivery.send(prepared, before_each=lambda answer: _stop_typing(typing.get(answer.event_key)))
+        delivery.send(prepared, before_each=before_each)
     finally:  # answers that could not be recorded, or a send that raised: no bubble for them either
         for later in typing.values():
             later.cancel()

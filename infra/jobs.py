@@ -158,6 +158,12 @@ class AppWorker(SimpleWorker):
     built before the first job, so no resident waits for it; the app's periodic upkeep runs on a
     thread of each worker, so it happens with no traffic at all."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # rq restarts a scheduler process that died (Redis restarted under it) at its maintenance, every
+        # 10 minutes by default; delayed delivery retries wait for it, so check every 30 s
+        kwargs.setdefault("maintenance_interval", 30)
+        super().__init__(*args, **kwargs)
+
     def work(self, *args: Any, **kwargs: Any) -> bool:
         app = worker_app()
         check = app.extensions.get("start_check")  # set by the app: a configuration that cannot work

@@ -33,7 +33,7 @@ DEFAULTS: dict[str, object] = {
     "DELIVERY_RETRY_MAX_MS": 5 * 60 * 1000,
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
-    "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
+    "INBOX_SWEEP_SECONDS": 5,  # how often workers look for events whose drainer died or was put off (channels/inbox.py)
     # operations: a store that hangs must fail fast (a webhook answers 503 and the platform redelivers)
     "REDIS_CONNECT_TIMEOUT": 1.0,  # seconds to open a connection to Redis
     "REDIS_SOCKET_TIMEOUT": 1.0,  # seconds to wait for a Redis reply (our commands take microseconds)
