@@ -22,7 +22,8 @@ from typing import Protocol
 from flask import current_app
 
 SHARDS = 16
-FLAG_TTL = 60  # seconds; refreshed on every batch taken and acknowledged, so only a dead drainer lets it lapse
+FLAG_TTL = 30  # seconds; refreshed on every batch taken and acknowledged and every 5 s of a batch's sends,
+# so only a dead drainer lets it lapse (its events wait that long, then the next sweep takes them)
 
 
 def shard_of(user: str) -> int:

@@ -126,7 +126,7 @@ class _Answered:
     typing: Later | None = None
 
 
-KEEPALIVE_SECONDS = 10  # a batch whose sends are slow (a platform timing out) keeps its shard's flag alive
+KEEPALIVE_SECONDS = 5  # a batch whose sends are slow (a platform timing out) keeps its shard's flag alive
 
 
 def answer_batch(raws: list[str], keepalive=None) -> None:

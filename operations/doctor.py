@@ -93,7 +93,10 @@ def _redis() -> Check:
         if current_app.config.get("DATABASE_URL", "").startswith("postgresql"):
             return Check(WARN, "redis", "REDIS_URL not set: in-process store and job thread, one process only")
         return Check(OK, "redis", "not used: in-process store and job thread (the embedded default)")
-    url = make_url(current_app.config["REDIS_URL"].replace("redis://", "postgresql://", 1))  # reuse the masking
+    from urllib.parse import urlsplit
+
+    url = urlsplit(current_app.config["REDIS_URL"])  # host and port only: the URL may hold a password
+    url = type("Shown", (), {"host": url.hostname or url.path, "port": url.port or ""})
     started = time.perf_counter()
     try:
         store.redis.ping()

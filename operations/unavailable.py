@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 
 from i18n import N_, gettext
 from infra.outage import StoreUnavailable, is_outage
@@ -39,13 +39,7 @@ def _answer(error: Exception):
     if request.path.startswith("/webchat/") or request.accept_mimetypes.best == "application/json":
         response = jsonify({"error": texts["vi"]["text"], "error_en": texts["en"]["text"], "status": 503})
     else:
-        response = app_page(texts)
+        response = make_response(render_template("operations/unavailable.html", texts=texts))
     response.status_code = 503
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
-
-
-def app_page(texts: dict):
-    from flask import make_response
-
-    return make_response(render_template("operations/unavailable.html", texts=texts))
