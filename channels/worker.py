@@ -56,8 +56,7 @@ def drain_shard(shard: int) -> None:
     except Exception as error:
         _drain_later(box, shard, error)
         return
-    if _put_off_before(shard):
-        current_app.extensions["store"].delete(_tries_key(shard))
+    _forget_put_offs(shard)
     sweep_orphaned_shards()
 
 
@@ -65,8 +64,14 @@ def _tries_key(shard: int) -> str:
     return f"inbox:{shard}:tries"
 
 
-def _put_off_before(shard: int) -> bool:
-    return current_app.extensions["store"].get(_tries_key(shard)) is not None
+def _forget_put_offs(shard: int) -> None:
+    """The shard drained: its next outage starts the backoff from the beginning."""
+    store = current_app.extensions["store"]
+    try:
+        if store.get(_tries_key(shard)) is not None:
+            store.delete(_tries_key(shard))
+    except Exception as error:  # Redis just went away: the counter expires on its own
+        log.warning("backoff counter of shard %d not reset (%s)", shard, type(error).__name__)
 
 
 def _drain_later(box, shard: int, error: Exception) -> None:
