@@ -1,13 +1,13 @@
 """Application factory: `flask --app app run` serves the bot; `flask --app app kb ...` manages it."""
 from __future__ import annotations
 
-import logging
 import os
 
 from flask import Flask
 
 from infra import db
 from infra.jobs import make_queue
+from infra.logs import configure_logging
 from infra.settings import load_settings
 from infra.store import make_store
 
@@ -19,10 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_settings(app.instance_path, test_config))
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"))
+    configure_logging(os.environ.get("LOG_LEVEL", "INFO"), app.config["LOG_FORMAT"])
 
     db.init_app(app)
-    app.extensions["store"] = make_store(app.config["REDIS_URL"])
+    app.extensions["store"] = make_store(app.config["REDIS_URL"], app.config["REDIS_CONNECT_TIMEOUT"],
+                                         app.config["REDIS_SOCKET_TIMEOUT"])
 
     from knowledge.store import KnowledgeBase
 
@@ -45,14 +46,46 @@ def create_app(test_config: dict | None = None) -> Flask:
     # conversation text older than RETENTION_DAYS goes (also `flask --app app privacy purge`)
     app.extensions["jobs"].every(app.config["PRIVACY_PURGE_SECONDS"], purge_job)
 
+    # prepared form data past PREFILL_TTL is deleted by the workers too, not only by a cron job
+    app.extensions["jobs"].every(60 * 60, _purge_expired_prefill)
+
     _register_blueprints(app)
     _register_cli(app)
     _secure(app)
+
+    import operations
+
+    operations.init_app(app)  # /healthz, /readyz, /metrics, request ids, 503 pages, doctor, start check
 
     from webhooks.ingress import WebhookIngress
 
     # the platforms' event POSTs are answered before Flask's request machinery (webhooks/ingress.py)
     app.wsgi_app = WebhookIngress(app, app.wsgi_app)
+    return app
+
+
+def _purge_expired_prefill() -> None:
+    from infra.db import get_session
+    from procedures import prefill
+
+    prefill.purge_expired()
+    get_session().commit()
+
+
+def create_production_app() -> Flask:
+    """The web entry point (`gunicorn 'app:create_production_app()'`, scripts/serve): create_app from
+    the environment, refused with a one-line reason when the configuration cannot work."""
+    from operations.startup import UnworkableConfiguration, refuse_unworkable
+
+    app = create_app()
+    try:
+        refuse_unworkable(app)
+    except UnworkableConfiguration as error:
+        try:  # gunicorn prints this error's text alone and stops, instead of restarting workers in a loop
+            from gunicorn.errors import AppImportError
+        except ImportError:  # pragma: no cover - another WSGI server
+            raise
+        raise AppImportError(str(error)) from None
     return app
 
 

@@ -8,6 +8,7 @@ traffic at all.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from typing import Any, Callable
@@ -16,6 +17,7 @@ from flask import Flask
 from rq import SimpleWorker
 
 from app import create_app
+from infra.logs import adopt
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +40,22 @@ def run_in_app(func: Callable[..., Any], *args: Any) -> Any:
 
 class AppWorker(SimpleWorker):
     """No fork per job; the app (and the matcher's index) is built before the first job, so no
-    resident waits for it."""
+    resident waits for it; a configuration that cannot work stops it before it takes a job."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # rq restarts a scheduler process that died (Redis restarted under it) at its maintenance, every
+        # 10 minutes by default; delayed delivery retries wait for it, so check every 30 s
+        kwargs.setdefault("maintenance_interval", 30)
+        super().__init__(*args, **kwargs)
 
     def work(self, *args: Any, **kwargs: Any) -> bool:
         app = worker_app()
+        check = app.extensions.get("start_check")  # set by the app: a configuration that cannot work
+        reason = check(app) if check is not None else None
+        if reason:  # one line on stderr, and exit status 4 as gunicorn's (a supervisor does not loop)
+            print(f"refusing to start: {reason}", file=sys.stderr, flush=True)
+            raise SystemExit(4)
+        adopt("rq.worker")  # its lines in our JSON format too
         try:
             with app.app_context():
                 from knowledge.store import knowledge_base

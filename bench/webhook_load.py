@@ -200,6 +200,7 @@ def app_env(database_url: str, redis_url: str, fake_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL")}
     env.update({
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SECRET_KEY": "bench",
+        "PUBLIC_BASE_URL": "https://bot.example.test",  # workers refuse to start without it (operations/startup.py)
         "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(), "FACEBOOK_APP_SECRET": APP_SECRET,
         "ZALO_APP_ID": ZALO_APP_ID, "ZALO_APP_SECRET": "bench-zalo-app-secret", "ZALO_OA_SECRET_KEY": OA_SECRET,
         "FACEBOOK_GRAPH_URL": f"{fake_url}/v23.0", "ZALO_OPENAPI_URL": fake_url, "ZALO_OAUTH_URL": fake_url,

@@ -61,6 +61,16 @@ def cached_account(platform: str, external_id: str) -> Account | None:
 _cache_lock = threading.Lock()
 
 
+def commune_id_of(platform: str, external_id: str) -> int | None:
+    """The commune of a Page / OA without decrypting its tokens: for a dead letter staff must see
+    even when the tokens cannot be read (TOKEN_ENCRYPTION_KEY replaced)."""
+    from infra.db import session_scope
+
+    with session_scope() as db:
+        return db.scalar(select(ChannelAccount.commune_id).where(
+            ChannelAccount.platform == platform, ChannelAccount.external_id == external_id))
+
+
 def get_account(session: Session, account_id: int) -> Account | None:
     row = session.execute(
         select(ChannelAccount, Commune.slug).join(Commune, Commune.id == ChannelAccount.commune_id)

@@ -16,17 +16,18 @@ from typing import Callable
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from channels import facebook_send, zalo_send, zalo_tokens
 from channels.accounts import Account, get_account
+from channels.crypto import TokenKeyError
 from channels.models import FACEBOOK, DeadLetter, Delivery
 from channels.results import PERMANENT, STALE_TOKEN, TRANSIENT, SendResult
 from channels.tenancy import as_utc
-from infra import sealing
+from infra import metrics, sealing
 from infra.db import session_scope
 from infra.models import Subscriber
+from infra.outage import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,9 @@ def send(prepared: list[Prepared], before_each: Callable[[Outgoing], None] | Non
             before_each(item.answer)
         try:
             sent += _send_open(item.answer.event_key, item.answer.account, item.rows, item.closed)
-        except SQLAlchemyError:
-            raise  # the database away: the batch is answered again later (no part is lost)
         except Exception as error:
+            if is_outage(error):
+                raise  # the database or Redis away: the batch is answered again later (no part is lost)
             # a bug or a broken setting (a token that no longer decrypts) would fail the batch on every
             # retry, holding up the residents after this one: this answer becomes a dead letter instead
             log.exception("reply %s not sent", item.answer.event_key)
@@ -134,7 +135,11 @@ def deliver(event_key: str, account: Account | None = None) -> None:
     with session_scope() as db:
         rows = _open_rows(db, event_key)
         if rows and account is None:
-            account = get_account(db, rows[0].account_id)
+            try:
+                account = get_account(db, rows[0].account_id)
+            except TokenKeyError as error:  # a key change: staff re-enter the token, then resend
+                _give_up(rows, "send_error", type(error).__name__, str(error))
+                return
         closed = window_closed(db, account, rows[0].user_id) if rows and account else None
     _mark_sent(_send_open(event_key, account, rows, closed))
 
@@ -220,8 +225,11 @@ def backoff(attempts: int) -> float:
 def _send(account: Account, row: Part) -> SendResult:
     row.attempts += 1  # stored with the outcome: one write per send
     if account.platform == FACEBOOK:
-        return facebook_send.send(account.access_token or "", row.user_id, row.body)
-    return _send_zalo(account, row)
+        result = facebook_send.send(account.access_token or "", row.user_id, row.body)
+    else:
+        result = _send_zalo(account, row)
+    metrics.SENDS.labels(account.platform, "ok" if result.ok else result.outcome, str(result.code or "")).inc()
+    return result
 
 
 def _send_zalo(account: Account, row: Part) -> SendResult:
@@ -292,6 +300,7 @@ def _give_up(rows: list[Part], reason: str, code: str | None, detail: str | None
                 status=status, error_code=code, error_message=(detail or reason)[:500], attempts=row.attempts,
                 updated_at=now))
             _keep_dead_letter(db, row, reason, code, (detail or "")[:500], now)
+    metrics.DEAD_LETTERS.labels(reason[:40]).inc(len(rows))
 
 
 def keep_outreach_dead_letter(account: Account, user: str, body: dict, reason: str, code: str | None,

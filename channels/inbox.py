@@ -14,6 +14,7 @@ embedded default keeps the same lists in memory, under a lock.
 from __future__ import annotations
 
 import threading
+import time
 import zlib
 from collections import deque
 from typing import Protocol
@@ -21,7 +22,8 @@ from typing import Protocol
 from flask import current_app
 
 SHARDS = 16
-FLAG_TTL = 120  # seconds; refreshed on every acknowledgement, so only a dead drainer lets it lapse
+FLAG_TTL = 30  # seconds; refreshed on every batch taken and acknowledged and every 5 s of a batch's sends,
+# so only a dead drainer lets it lapse (its events wait that long, then the next sweep takes them)
 
 
 def shard_of(user: str) -> int:
@@ -41,6 +43,10 @@ class Inbox(Protocol):
         event or sweep starts a drainer again."""
     def claim_orphans(self) -> list[int]:
         """Shards holding events with no drainer (one died and its flag lapsed): flag them, return them."""
+    def hold(self, shard: int, seconds: float) -> None:
+        """Keep the shard's flag for `seconds` (a drain put off until then): no other drainer meanwhile."""
+    def depth(self) -> tuple[int, int | None]:
+        """Events waiting or being answered in all shards, and when the oldest first-in-shard one was queued (ms)."""
 
 
 class MemoryInbox:
@@ -52,6 +58,7 @@ class MemoryInbox:
         self._pending: dict[int, deque[str]] = {}
         self._processing: dict[int, deque[str]] = {}
         self._flags: set[int] = set()
+        self._held: dict[int, float] = {}  # shard -> when its hold lapses (a drain put off)
 
     def admit(self, items, dedup_ttl):
         fresh, wake = [], []
@@ -69,6 +76,8 @@ class MemoryInbox:
 
     def take(self, shard, limit):
         with self._lock:
+            if shard in self._held:  # a drainer at work keeps its flag, as a Redis take refreshes its TTL
+                self._held[shard] = time.monotonic() + FLAG_TTL
             processing = self._processing.setdefault(shard, deque())
             pending = self._pending.setdefault(shard, deque())
             while pending and len(processing) < limit:
@@ -86,14 +95,31 @@ class MemoryInbox:
             if self._pending.get(shard) or self._processing.get(shard):
                 return False
             self._flags.discard(shard)
+            self._held.pop(shard, None)
             return True
 
     def abandon(self, shard):
         with self._lock:
             self._flags.discard(shard)
+            self._held.pop(shard, None)
+
+    def hold(self, shard, seconds):
+        with self._lock:
+            self._flags.add(shard)
+            self._held[shard] = time.monotonic() + seconds
+
+    def depth(self):
+        with self._lock:
+            count = sum(map(len, self._pending.values())) + sum(map(len, self._processing.values()))
+            heads = [q[0] for q in (*self._processing.values(), *self._pending.values()) if q]
+        return count, _oldest(heads)
 
     def claim_orphans(self):
         with self._lock:
+            for shard, until in list(self._held.items()):
+                if until <= time.monotonic():  # the hold lapsed, as a Redis flag's TTL does
+                    del self._held[shard]
+                    self._flags.discard(shard)
             waiting = {s for s, q in self._pending.items() if q} | {s for s, q in self._processing.items() if q}
             claimed = sorted(waiting - self._flags)
             self._flags.update(claimed)
@@ -190,8 +216,39 @@ class RedisInbox:
     def abandon(self, shard):
         self.redis.delete(self._keys(shard)[2])
 
+    def hold(self, shard, seconds):
+        self.redis.pexpire(self._keys(shard)[2], int(seconds * 1000))
+
+    def depth(self):
+        pipe = self.redis.pipeline(transaction=False)
+        for shard in range(SHARDS):
+            pending, processing, _flag = self._keys(shard)
+            pipe.llen(pending)
+            pipe.llen(processing)
+            pipe.lindex(processing, 0)
+            pipe.lindex(pending, 0)
+        answers = pipe.execute()
+        count = sum(answers[i] + answers[i + 1] for i in range(0, len(answers), 4))
+        heads = [answers[i + 2] or answers[i + 3] for i in range(0, len(answers), 4)]
+        return count, _oldest([h for h in heads if h])
+
     def claim_orphans(self):
         return [int(s) for s in self._claim_orphans(args=[self.prefix, SHARDS, FLAG_TTL * 1000])]
+
+
+def _oldest(heads: list[str]) -> int | None:
+    """The earliest queueing time (ms) among the first events of the shards (readiness, not the hot path)."""
+    import json
+
+    times = []
+    for raw in heads:
+        try:
+            stamp = json.loads(raw).get("queued_ms")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(stamp, int):
+            times.append(stamp)
+    return min(times) if times else None
 
 
 _build_lock = threading.Lock()

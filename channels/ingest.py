@@ -11,11 +11,13 @@ before Flask), so the app is passed in; an app context is pushed only to queue a
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask
 
 from channels.events import Event
 from channels.inbox import inbox, shard_of
+from infra import metrics
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,8 @@ def ingest(events: list[Event], app: Flask) -> dict[str, int]:
     if not events:
         return {"queued": 0, "duplicates": 0}
     box = inbox(app)
-    items = [(e.key, shard_of(e.user), e.to_json()) for e in events]
+    now_ms = int(time.time() * 1000)
+    items = [(e.key, shard_of(e.user), e.to_json(now_ms)) for e in events]
     try:
         fresh, wake = box.admit(items, app.config["DEDUP_TTL"])
     except Exception as error:
@@ -38,6 +41,8 @@ def ingest(events: list[Event], app: Flask) -> dict[str, int]:
         _start_drainers(app, box, wake)
     queued = sum(fresh)
     duplicates = len(fresh) - queued
+    for event, new in zip(events, fresh):
+        metrics.count_event(event.platform, new)
     if duplicates:
         log.info("%d redelivered event(s) ignored", duplicates)
     return {"queued": queued, "duplicates": duplicates}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -20,14 +22,17 @@ from bot.engine import answer_turn
 from bot.messages import Incoming
 from bot.records import TurnRecords, write_records
 from channels import delivery, facebook_send, zalo_send
-from channels.accounts import Account, cached_account
+from channels.accounts import Account, cached_account, commune_id_of
+from channels.crypto import TokenKeyError
 from channels.events import Event
-from channels.inbox import inbox
+from channels.inbox import FLAG_TTL, inbox
 from channels.models import FACEBOOK, DeadLetter
 from channels.timers import Later, timers
-from infra import sealing
+from infra import metrics, sealing
 from infra.db import get_session, pinned_connection, session_scope
+from infra.logs import log_context
 from infra.models import Commune, Subscriber
+from infra.outage import StoreUnavailable, is_outage
 from knowledge.store import knowledge_base
 
 log = logging.getLogger(__name__)
@@ -40,15 +45,64 @@ DRAIN_BATCH = 50  # events answered together: their records and deliveries are w
 
 
 def drain_shard(shard: int) -> None:
-    """Answer the shard's events in arrival order until its list stays empty."""
+    """Answer the shard's events in arrival order until its list stays empty.
+
+    An event leaves the shard only once its answer or its dead letter is written. When that cannot
+    be done (the database down or refusing writes, Redis away) the batch stays unacknowledged and
+    the shard is held for a backoff; when the hold lapses the next sweep starts a new drainer (no
+    scheduler needed: sweeps run after every drain and every INBOX_SWEEP_SECONDS in each worker)."""
     box = inbox()
     try:
         with pinned_connection():
             _drain(box, shard)
-    except Exception:  # the database away: the events stay in the shard for the next sweep or event
-        box.abandon(shard)
-        raise
+    except Exception as error:
+        _drain_later(box, shard, error)
+        return
+    _forget_put_offs(shard)
     sweep_orphaned_shards()
+
+
+def _tries_key(shard: int) -> str:
+    return f"inbox:{shard}:tries"
+
+
+def _forget_put_offs(shard: int) -> None:
+    """The shard drained: its next outage starts the backoff from the beginning."""
+    store = current_app.extensions["store"]
+    try:
+        if store.get(_tries_key(shard)) is not None:
+            store.delete(_tries_key(shard))
+    except Exception as error:  # Redis just went away: the counter expires on its own
+        log.warning("backoff counter of shard %d not reset (%s)", shard, type(error).__name__)
+
+
+def _drain_later(box, shard: int, error: Exception) -> None:
+    """Hold the shard's flag for a backoff (no drainer meanwhile, the events stay in order)."""
+    config, jobs = current_app.config, current_app.extensions["jobs"]
+    if not getattr(jobs, "runs_later", True):  # inline jobs (tests, CLI): the caller sees the failure
+        _abandon_quietly(box, shard)
+        raise error
+    outage = is_outage(error)
+    metrics.DRAINS_PUT_OFF.labels("outage" if outage else "error").inc()
+    try:
+        tries = current_app.extensions["store"].incr(_tries_key(shard), ttl=10 * 60)
+        ceiling = min(config["INBOX_RETRY_MAX_SECONDS"], config["INBOX_RETRY_BASE_SECONDS"] * 2 ** min(tries - 1, 16))
+        delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+        box.hold(shard, delay)
+    except Exception as again:  # Redis away too: the flag is cleared or lapses, and a sweep takes over
+        log.warning("shard %d not drained (%s), nor held (%s); a sweep will start it again", shard,
+                    type(error).__name__, type(again).__name__)
+        _abandon_quietly(box, shard)
+        return
+    log.warning("shard %d not drained, %s (%s); its events stay queued, next try in %.1f s", shard,
+                "a store is away" if outage else "the batch failed", type(error).__name__, delay, exc_info=not outage)
+
+
+def _abandon_quietly(box, shard: int) -> None:
+    try:
+        box.abandon(shard)
+    except Exception as error:  # the flag lapses after FLAG_TTL
+        log.warning("drain flag of shard %d not cleared (%s)", shard, type(error).__name__)
 
 
 def _drain(box, shard: int) -> None:
@@ -58,7 +112,7 @@ def _drain(box, shard: int) -> None:
             if box.release(shard):
                 return
             continue
-        answer_batch(batch)
+        answer_batch(batch, keepalive=lambda: box.hold(shard, FLAG_TTL))
         box.ack(shard, len(batch))
 
 
@@ -79,16 +133,28 @@ class _Answered:
     typing: Later | None = None
 
 
-def answer_batch(raws: list[str]) -> None:
+KEEPALIVE_SECONDS = 5  # a batch whose sends are slow (a platform timing out) keeps its shard's flag alive
+
+
+def answer_batch(raws: list[str], keepalive=None) -> None:
     """Answer events in order, each turn on its own, then write all their records and reply parts
-    in one transaction and send the replies: a few statements per batch instead of per event."""
+    in one transaction and send the replies: a few statements per batch instead of per event.
+    `keepalive` (the drainer's: refresh the shard's flag) is called every KEEPALIVE_SECONDS of sending."""
     events = [(raw, _loaded(raw)) for raw in raws]
     communes = _reconnecting(_communes_of, [data for _raw, data in events if data is not None])
     answered = [item for item in (_answer_safely(raw, data, communes) for raw, data in events) if item is not None]
     prepared = _record_safely(answered)
     typing = {item.answer.event_key: item.typing for item in answered if item.typing is not None}
+    last = [time.monotonic()]
+
+    def before_each(answer: delivery.Outgoing) -> None:
+        _stop_typing(typing.get(answer.event_key))
+        if keepalive is not None and time.monotonic() - last[0] > KEEPALIVE_SECONDS:
+            keepalive()
+            last[0] = time.monotonic()
+
     try:
-        delivery.send(prepared, before_each=lambda answer: _stop_typing(typing.get(answer.event_key)))
+        delivery.send(prepared, before_each=before_each)
     finally:  # answers that could not be recorded, or a send that raised: no bubble for them either
         for later in typing.values():
             later.cancel()
@@ -112,7 +178,10 @@ def _communes_of(events: list[dict]) -> dict[str, Commune]:
     """The batch's communes, read once (their facts answer questions about hours and address)."""
     slugs = set()
     for data in events:
-        account = cached_account(data.get("platform"), data.get("account"))
+        try:
+            account = cached_account(data.get("platform"), data.get("account"))
+        except TokenKeyError:  # that commune's residents become dead letters; the others are answered
+            continue
         if account is not None:
             slugs.add(account.commune_slug)
     session = get_session()
@@ -124,13 +193,18 @@ def _communes_of(events: list[dict]) -> dict[str, Commune]:
 def _answer_safely(raw: str, data: dict | None, communes: dict[str, Commune]) -> _Answered | None:
     """One event's failure (a bug, the database away) must not hold up the residents behind it;
     it is kept as a dead letter, so staff see that a resident went unanswered."""
+    token = log_context.set(str(data.get("key")) if data is not None else "(unreadable)")
     try:
         return _reconnecting(_answer_event, raw, data, communes)
     except Exception as error:
+        if is_outage(error):  # nothing about this event can be written now: the batch stays queued
+            raise
         log.exception("event %s not answered", _key_of(raw))
         _discard_turn()
         _keep_unanswered(raw, error)
         return None
+    finally:
+        log_context.reset(token)
 
 
 def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
@@ -138,7 +212,9 @@ def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
     one resident (a dead letter), not the batch."""
     try:
         return _reconnecting(_record, answered)
-    except Exception:
+    except Exception as error:
+        if is_outage(error):
+            raise
         log.exception("writing a batch of %d answers failed; writing them one by one", len(answered))
         _discard_turn()
     prepared = []
@@ -146,6 +222,8 @@ def _record_safely(answered: list[_Answered]) -> list[delivery.Prepared]:
         try:
             prepared += _reconnecting(_record, [item])
         except Exception as error:
+            if is_outage(error):
+                raise
             log.exception("event %s not answered", item.answer.event_key)
             _discard_turn()
             _keep_unanswered(item.raw, error)
@@ -186,16 +264,32 @@ def _discard_turn() -> None:
 
 
 def _keep_unanswered(raw: str, error: Exception) -> None:
+    """The event's dead letter, with its body; without it if the body itself cannot be stored. If no
+    dead letter can be written, StoreUnavailable: the event must stay queued, not vanish."""
     try:
         data = json.loads(raw)
-        with session_scope() as session:
-            session.add(DeadLetter(
-                platform=str(data.get("platform") or "unknown"), user_id=str(data.get("user") or ""),
-                commune_id=_commune_id(data), reason="not_answered", error_code=type(error).__name__,
-                detail=str(error)[:500], body=sealed_event(data),
-            ))
-    except Exception:  # the database itself is away: the log line above is all that can be kept
-        log.exception("event %s could not be kept as a dead letter", _key_of(raw))
+    except ValueError:
+        data = None
+    data = data if isinstance(data, dict) else {"unreadable": raw[:2000]}
+    letter = {"platform": str(data.get("platform") or "unknown")[:20], "user_id": str(data.get("user") or "")[:128],
+              "reason": "not_answered", "error_code": type(error).__name__[:40], "detail": str(error)[:500]}
+    try:
+        _write_dead_letter({**letter, "commune_id": _commune_id(data), "body": sealed_event(data)})
+    except Exception as first:
+        if is_outage(first):
+            raise StoreUnavailable("the dead letter of an unanswered event could not be written") from first
+        log.exception("dead letter of event %s not written with its body; writing it without", _key_of(raw))
+        _discard_turn()
+        try:
+            _write_dead_letter(letter)
+        except Exception as second:
+            raise StoreUnavailable("the dead letter of an unanswered event could not be written") from second
+    metrics.DEAD_LETTERS.labels("not_answered").inc()
+
+
+def _write_dead_letter(fields: dict) -> None:
+    with session_scope() as session:
+        session.add(DeadLetter(**fields))
 
 
 UNSEALED_FIELDS = ("platform", "account", "user", "kind", "key", "timestamp_ms", "message_id", "attachment")
@@ -210,7 +304,14 @@ def sealed_event(data: dict) -> dict:
 
 
 def _commune_id(data: dict) -> int | None:
-    account = cached_account(data.get("platform"), data.get("account"))
+    """The commune the event was for (so its staff see the letter), even when its tokens do not decrypt."""
+    platform, external_id = data.get("platform"), data.get("account")
+    if not isinstance(platform, str) or not isinstance(external_id, str):
+        return None
+    try:
+        account = cached_account(platform, external_id)
+    except TokenKeyError:
+        return commune_id_of(platform, external_id)
     return account.commune_id if account is not None else None
 
 
@@ -251,11 +352,20 @@ def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> 
         session.commit()
     render = RENDERERS[event.platform]
     messages = render(answer.replies, answer.lang)
+    _count_answer(event, answer)
     # a form summary is sent as the resident typed it; its delivery row and dead letter keep field names
     shown = render([r.for_record() for r in answer.replies], answer.lang) \
         if any(r.redacted is not None for r in answer.replies) else None
     return _Answered(raw, delivery.Outgoing(account, event.key, event.user, messages, wrote_at=incoming.time,
                                             shown=shown), answer.records, typing)
+
+
+def _count_answer(event: Event, answer) -> None:
+    """Metrics: the answer's decision and intent, and how long the event waited in the inbox."""
+    logged = answer.records.messages[0] if answer.records.messages else {}
+    metrics.ANSWERS.labels(event.platform, logged.get("decision") or "none", logged.get("intent") or "none").inc()
+    if event.queued_ms:
+        metrics.QUEUE_LATENCY.observe(max(0.0, time.time() - event.queued_ms / 1000))
 
 
 def deliver_job(event_key: str) -> None:

@@ -13,10 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # hide_parameters: a failed statement's message (logged) never carries what a resident wrote;
+    # connect_timeout: a PostgreSQL that does not answer fails the caller in seconds, not minutes
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True,
+                         connect_args={"connect_timeout": 5} if url.startswith("postgresql") else {})
 
 
 def dialect_insert(dialect: str, model):

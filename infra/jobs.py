@@ -25,6 +25,7 @@ class JobQueue(Protocol):
 class InlineQueue:
     """Runs the job at once in the caller's app context (tests, CLI)."""
 
+    runs_later = False  # no delayed retries: a job that must wait for a store raises to its caller
     def enqueue(self, func: Callable[..., Any], *args: Any, delay: float = 0) -> None:
         if delay:
             time.sleep(min(delay, 5))
@@ -107,11 +108,13 @@ class ThreadQueue:
 class RQQueue:
     """Jobs in Redis for `rq worker` processes on any machine."""
 
-    def __init__(self, redis_url: str, runner: str, name: str = "bot") -> None:
-        import redis
+    def __init__(self, redis_url: str, runner: str, name: str = "bot", connect_timeout: float | None = 1.0,
+                 socket_timeout: float | None = 1.0) -> None:
         from rq import Queue
 
-        self.queue = Queue(name, connection=redis.Redis.from_url(redis_url))
+        from infra.store import redis_client
+
+        self.queue = Queue(name, connection=redis_client(redis_url, connect_timeout, socket_timeout))
         self.runner = runner  # dotted path of the function that runs a job in the worker's app context
         self.periodic: list[tuple[float, Callable[[], Any]]] = []  # run by each AppWorker process
 
@@ -134,5 +137,6 @@ def make_queue(app, runner: str) -> JobQueue:
     if app.config.get("JOBS_INLINE"):
         return InlineQueue()
     if app.config.get("REDIS_URL"):
-        return RQQueue(app.config["REDIS_URL"], runner)
+        return RQQueue(app.config["REDIS_URL"], runner, connect_timeout=app.config["REDIS_CONNECT_TIMEOUT"],
+                       socket_timeout=app.config["REDIS_SOCKET_TIMEOUT"])
     return ThreadQueue(app)

@@ -33,7 +33,6 @@ DEFAULTS: dict[str, object] = {
     "DELIVERY_RETRY_MAX_MS": 5 * 60 * 1000,
     "TYPING_INDICATOR_AFTER_MS": 1500,  # show "typing" when an answer takes longer than this
     "ZALO_REFRESH_MARGIN": 5 * 60 * 60,  # refresh the 25 h Zalo access token when it has less left
-    "INBOX_SWEEP_SECONDS": 30,  # how often workers look for events whose drainer died (channels/inbox.py)
     # bounds (README "Security"): bodies, event age, request rates (Flask-Limiter syntax, ";" between limits)
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # any request body, enforced while reading (chunked too)
     "ZALO_EVENT_MAX_AGE": 10 * 60,  # seconds; older (or future) signed Zalo events are replays: 403. 0: off
@@ -59,6 +58,13 @@ DEFAULTS: dict[str, object] = {
     # reply deliveries, dead letters) is kept this many days, then purged by the workers every PRIVACY_PURGE_SECONDS
     "RETENTION_DAYS": 90,
     "PRIVACY_PURGE_SECONDS": 6 * 60 * 60,
+    "INBOX_SWEEP_SECONDS": 5,  # how often workers look for events whose drainer died or was put off (channels/inbox.py)
+    # operations: a store that hangs must fail fast (a webhook answers 503 and the platform redelivers)
+    "REDIS_CONNECT_TIMEOUT": 1.0,  # seconds to open a connection to Redis
+    "REDIS_SOCKET_TIMEOUT": 1.0,  # seconds to wait for a Redis reply (our commands take microseconds)
+    "INBOX_RETRY_BASE_SECONDS": 1.0,  # a drain that met a store outage tries again after this, doubling
+    "INBOX_RETRY_MAX_SECONDS": 60.0,
+    "LOG_FORMAT": "json",  # json (one object per line, personal values redacted) or text
 }
 
 ENV_KEYS = (
@@ -75,6 +81,8 @@ ENV_KEYS = (
     "ZALO_FREE_HOURS", "OUTREACH_RATE_PER_SECOND", "OUTREACH_QUIET_HOURS",
     "OUTREACH_LEASE_SECONDS", "OUTREACH_BATCH", "OUTREACH_SENDERS", "OUTREACH_SLICE_SECONDS", "OUTREACH_SWEEP_SECONDS",
     "RETENTION_DAYS", "PRIVACY_PURGE_SECONDS",
+    "REDIS_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT", "INBOX_RETRY_BASE_SECONDS",
+    "INBOX_RETRY_MAX_SECONDS", "LOG_FORMAT",
 )
 
 
@@ -83,6 +91,8 @@ def _coerce(value: str, default: object) -> object:
         return value.strip().lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, float):
+        return float(value)
     return value
 
 

@@ -116,13 +116,26 @@ class MemoryStore:
             return wait
 
 
+def redis_client(url: str, connect_timeout: float | None = 1.0, socket_timeout: float | None = 1.0,
+                 decode_responses: bool = False):
+    """A Redis client that fails fast: a hung server (paused, swapping, a dead link) costs at most the
+    timeouts, not a hang until the web worker is killed. A dropped connection is retried once at once
+    (a restart or failover); a timeout is not retried, so the caller's 503 comes within the timeouts."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(url, decode_responses=decode_responses, socket_connect_timeout=connect_timeout,
+                                socket_timeout=socket_timeout,
+                                retry=Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,)))
+
+
 class RedisStore:
     """The same interface on a shared Redis server."""
 
-    def __init__(self, url: str, prefix: str = "bot:") -> None:
-        import redis
-
-        self.redis = redis.Redis.from_url(url, decode_responses=True)
+    def __init__(self, url: str, prefix: str = "bot:", connect_timeout: float | None = 1.0,
+                 socket_timeout: float | None = 1.0) -> None:
+        self.redis = redis_client(url, connect_timeout, socket_timeout, decode_responses=True)
         self.prefix = prefix
         self._reserve = None  # the token-bucket script, registered on first use (EVALSHA, reloaded if flushed)
 
@@ -165,5 +178,8 @@ class RedisStore:
         return float(self._reserve(keys=[self._k(key)], args=[rate, burst]))
 
 
-def make_store(redis_url: str | None) -> Store:
-    return RedisStore(redis_url) if redis_url else MemoryStore()
+def make_store(redis_url: str | None, connect_timeout: float | None = 1.0,
+               socket_timeout: float | None = 1.0) -> Store:
+    if not redis_url:
+        return MemoryStore()
+    return RedisStore(redis_url, connect_timeout=connect_timeout, socket_timeout=socket_timeout)

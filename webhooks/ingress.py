@@ -24,6 +24,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from channels.events import ShapeError
 from channels.ingest import QueueUnavailable
+from infra import metrics
 from webhooks import facebook, zalo
 from webhooks.common import BodyTooLarge, SignatureRejected, read_capped_body
 
@@ -64,6 +65,7 @@ class WebhookIngress:
                     raise
                 log.exception("webhook POST %s failed", environ.get("PATH_INFO"))
             body = {"error": str(error) if status != 500 else "internal error"}
+        metrics.count_webhook_response(status)
         data = (_as_jsonify_writes(body) + "\n").encode()
         start_response(_STATUS[status], [("Content-Type", "application/json"), ("Content-Length", str(len(data))),
                                          ("X-Content-Type-Options", "nosniff")])

@@ -105,6 +105,10 @@ class FakePlatform:
             response = self._zalo_template(request)
         elif request.path == "/v4/oa/access_token" and request.method == "POST":
             response = self._zalo_oauth(request)
+        elif request.path.endswith("/me") and request.method == "GET":
+            response = self._facebook_me(request)
+        elif request.path == "/v2.0/oa/getoa" and request.method == "GET":
+            response = self._zalo_getoa(request)
         else:
             response = Response("not found", status=404)
         return response(environ, start_response)
@@ -189,6 +193,23 @@ class FakePlatform:
         if subcode:
             error["error_subcode"] = subcode
         return self._json({"error": error}, status)
+
+    def _facebook_me(self, request: Request) -> Response:
+        """GET /me with a Page token: the Page it opens (what `flask doctor` asks)."""
+        self._record("facebook_me", request, None)
+        auth = request.headers.get("Authorization", "")
+        page = self.facebook_tokens.get(auth[len("Bearer "):] if auth.startswith("Bearer ") else "")
+        if page is None:
+            return self._fb_error(190, None, "Invalid OAuth access token.", 400)
+        return self._json({"id": page})
+
+    def _zalo_getoa(self, request: Request) -> Response:
+        """GET /v2.0/oa/getoa with an access token: the OA it opens."""
+        self._record("zalo_getoa", request, None)
+        oa = self.zalo_tokens.get(request.headers.get("Access-Token", ""))
+        if oa is None:
+            return self._json({"error": -216, "message": "Access token is invalid"})
+        return self._json({"error": 0, "message": "Success", "data": {"oa_id": oa, "name": "OA"}})
 
     def _zalo_send(self, request: Request) -> Response:
         body = request.get_json(silent=True)

@@ -180,3 +180,17 @@ def test_a_failed_drain_job_enqueue_is_503_and_leaves_every_shard_wakeable(app):
             for u in users]
     _fresh, wake = inbox(app).admit([(e.key, shard_of(e.user), e.to_json()) for e in more], DAY)
     assert set(wake) == shards
+
+
+def test_a_held_shard_is_drained_again_only_once_its_hold_lapses(box):
+    """A drain put off by a store outage holds its shard for a backoff; then a sweep claims it."""
+    import time
+
+    box.admit([("k-held", 6, "e1")], DAY)
+    assert box.take(6, 10) == ["e1"]
+    box.hold(6, 0.3)
+    box.admit([("k-held2", 6, "e2")], DAY)
+    assert box.claim_orphans() == []  # held: no second drainer, e2 waits behind e1
+    time.sleep(0.4)
+    assert box.claim_orphans() == [6]
+    assert box.take(6, 10) == ["e1", "e2"]

@@ -114,7 +114,8 @@ def test_an_rq_worker_sweeps_for_events_left_by_a_dead_drainer(make_app, channel
     app = make_app(**channel_settings, JOBS_INLINE=False)
     seed(app)
     env = {**os.environ, **{k: str(v) for k, v in channel_settings.items()}, "DATABASE_URL": database_url,
-           "REDIS_URL": redis_url, "SECRET_KEY": "test", "INBOX_SWEEP_SECONDS": "1", "LOG_LEVEL": "WARNING"}
+           "REDIS_URL": redis_url, "SECRET_KEY": "test", "INBOX_SWEEP_SECONDS": "1", "LOG_LEVEL": "WARNING",
+           "PUBLIC_BASE_URL": "https://bot.example.test"}
     worker = subprocess.Popen([sys.executable, "-m", "rq.cli", "worker", "-w", "worker.AppWorker", "-u", redis_url,
                                "--logging_level", "WARNING", "bot"], cwd=ROOT, env=env)
     try:
