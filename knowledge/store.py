@@ -134,8 +134,9 @@ class KnowledgeBase:
             pairs = [(e.id, p.text) for e in entries for p in e.phrasings]
             pairs += [(e.id, e.name_vi) for e in entries if e.kind != "none"]
             pairs += [(e.id, e.name_en) for e in entries if e.kind != "none"]
+            kinds = {e.id: e.kind for e in entries}
             session.expunge_all()
-        return Snapshot(version, {e.id: e for e in entries}, MatchIndex(pairs, load_thresholds()))
+        return Snapshot(version, {e.id: e for e in entries}, MatchIndex(pairs, load_thresholds(), kinds=kinds))
 
 
 def knowledge_base() -> KnowledgeBase:
