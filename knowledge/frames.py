@@ -7,9 +7,9 @@ normalised tokens as everything else, so they follow residents' spellings and ab
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 
@@ -20,8 +20,9 @@ ANY_NUMBER = "#"
 GAP = "..."  # up to MAX_GAP words of the message
 MAX_GAP = 8
 # "#" matches digits and counting words as residents write them (diacritic-free forms)
-_NUMBER_WORDS = frozenset("mot hai ba bon nam sau bay tam chin muoi may vai hon gan "
-                          "one two three four five six seven eight nine ten a few several".split())
+_NUMBER_WORDS = frozenset({
+    "mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "may", "vai", "hon", "gan",
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a", "few", "several"})
 
 
 def _phrase(text: str) -> tuple[str, ...]:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import Iterable, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
