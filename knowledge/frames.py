@@ -53,7 +53,7 @@ def _found(phrase: tuple[str, ...], tokens: tuple[str, ...]) -> bool:
 @dataclass(frozen=True)
 class Frame:
     intent: str
-    takes_over: frozenset[str]  # kinds of intent the frame replaces
+    takes_over: frozenset[str]  # intents, or kinds of intent, the frame replaces
     cues: tuple[tuple[str, ...], ...]
     unless: tuple[tuple[str, ...], ...] = ()
 

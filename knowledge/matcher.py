@@ -286,15 +286,18 @@ class MatchIndex:
             for intent in nearest.keys() | central.keys()
         }
 
+    def _taken(self, frame: Frame, intent: str) -> bool:
+        """Whether the frame covers this intent: its own, one it names, or one of a kind it names."""
+        return intent == frame.intent or intent in frame.takes_over or self.kinds.get(intent) in frame.takes_over
+
     def _framed(self, tokens: tuple[str, ...], ranked: list[Candidate]) -> list[Candidate]:
         """The candidates a frame takes over become the frame's intent, at the best of their scores."""
         if not ranked or not self.frames:
             return ranked
         for frame in self.frames:
-            top = ranked[0].intent
-            if (top != frame.intent and self.kinds.get(top) not in frame.takes_over) or not frame.applies(tokens):
+            if not self._taken(frame, ranked[0].intent) or not frame.applies(tokens):
                 continue
-            taken = [c for c in ranked if c.intent == frame.intent or self.kinds.get(c.intent) in frame.takes_over]
+            taken = [c for c in ranked if self._taken(frame, c.intent)]
             kept = [c for c in ranked if c not in taken]
             return sorted([Candidate(frame.intent, max(c.score for c in taken))] + kept,
                           key=lambda c: c.score, reverse=True)

@@ -20,7 +20,7 @@ from knowledge.normalize import normalize_vietnamese
 from knowledge.store import load_thresholds
 
 HARD = Path(__file__).with_name("hard_messages.tsv")
-BAR = {"story": 0.85, "english": 0.85, "abbrev": 0.9, "status": 0.9, "handoff": 0.75, "none": 0.9}
+BAR = {"story": 0.85, "english": 0.85, "abbrev": 0.9, "status": 0.9, "handoff": 0.7, "none": 0.9}
 
 
 def hard_messages() -> list[tuple[str, str, str]]:

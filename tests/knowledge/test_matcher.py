@@ -79,6 +79,8 @@ def test_same_message_same_score(real_index):
     ("tra cứu hồ sơ đã nộp ở đâu", "faq-tra-cuu-ho-so"),
     ("cảm ơn ad nhiều", "meta-thanks"),
     ("cho tôi gặp cán bộ", "meta-handoff"),
+    ("muốn xin lại bản sao giấy kết hôn đã đăng ký năm trước", "trich-luc-ho-tich"),  # a frame: a copy is an extract
+    ("hồ sơ đăng ký tạm trú nộp rồi mà chưa thấy kết quả", "faq-tra-cuu-ho-so"),  # a frame: the file is in
 ])
 def test_real_knowledge_base_answers_clear_questions(real_index, text, intent):
     result = real_index.match(text)
