@@ -116,7 +116,7 @@ def main() -> None:
     queries = build_queries(real, args.queries, rng)
 
     start, start_cpu = time.perf_counter(), time.thread_time()
-    index = MatchIndex(pairs)
+    index = MatchIndex(pairs, kinds={e.id: e.kind for e in load_entries()})  # frames apply as in the bot
     build_s, build_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
 
     for q in queries[:50]:  # warm caches the way a running process has them

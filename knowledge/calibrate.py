@@ -50,7 +50,8 @@ def cross_validate(entries: list[EntryData], folds: int = 5, seed: int = 1,
     outcomes = []
     for fold in range(folds):
         held = set(order[fold::folds])
-        index = MatchIndex([p for i, p in enumerate(phrasings) if i not in held] + names, tuning=tuning)
+        index = MatchIndex([p for i, p in enumerate(phrasings) if i not in held] + names, tuning=tuning,
+                           kinds={e.id: e.kind for e in entries})
         for i in sorted(held):
             gold, text = phrasings[i]
             outcomes.append(_outcome(gold, index.score_intents(text)))

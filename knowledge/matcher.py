@@ -19,15 +19,16 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
-from typing import Iterable
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.normalize import normalize_vietnamese
+from knowledge.frames import Frame, load_frames
+from knowledge.normalize import Normalized, normalize_vietnamese
 
 NONE = "none"
 
@@ -64,6 +65,9 @@ class Tuning:
     intent_shortlist: int = 8
     share_power: float = 0.5  # how a feature's share of an intent's phrasings shapes its centroid
     strong_share: float = 0.4  # features weighing less than this share of the rarest do not find candidates
+    clause_tokens: int = 12  # a message at least this long is also scored clause by clause ...
+    clause_share: float = 0.85  # ... and a clause's score counts for this share of a whole message's
+    clause_windows: int = 3  # the last clauses scored apart: the last one, the last two, the last three
 
 
 def features(tokens: tuple[str, ...]) -> set[str]:
@@ -128,9 +132,14 @@ class MatchIndex:
     CANDIDATES = 5  # intents returned, best first
 
     def __init__(self, phrasings: Iterable[tuple[str, str]], thresholds: Thresholds | None = None,
-                 tuning: Tuning | None = None):
+                 tuning: Tuning | None = None, kinds: Mapping[str, str] | None = None,
+                 frames: tuple[Frame, ...] | None = None):
+        """`kinds` (intent → procedure | faq | meta | none) lets frames know what they take over;
+        `frames` default to knowledge/data/frames.yaml."""
         self.thresholds = thresholds or Thresholds()
         self.tuning = tuning or Tuning()
+        self.kinds = dict(kinds or {})
+        self.frames = load_frames() if frames is None else frames
         self.phrasing_intent: list[int] = []
         self.intent_ids: list[str] = []
         feature_sets = self._read(phrasings)
@@ -230,21 +239,69 @@ class MatchIndex:
 
     def score_intents(self, text: str) -> list[Candidate]:
         """Every intent that shares something with the message, best first."""
-        feats, unknown = self._query_features(normalize_vietnamese(text).tokens)
-        if not feats:
+        message = normalize_vietnamese(text)
+        blended = self._blend(message.tokens)
+        share = self.tuning.clause_share
+        for window in self._question_windows(message):
+            for intent, score in self._blend(window).items():
+                if score * share > blended.get(intent, 0.0) and self._asked_in_clauses(intent):
+                    blended[intent] = score * share
+        ranked = heapq.nlargest(self.CANDIDATES + 2, blended.items(), key=lambda item: item[1])
+        candidates = [Candidate(self.intent_ids[i], round(score, 4)) for i, score in ranked]
+        return self._framed(message.tokens, candidates)[: self.CANDIDATES]
+
+    def _question_windows(self, message: Normalized) -> list[tuple[str, ...]]:
+        """Where a long message asks its question: its last clauses (one, two, three of them).
+
+        Residents tell the family's story first and ask for the procedure near the end; scored
+        apart from the story, the question is not diluted by it. Earlier clauses are not scored
+        alone: a procedure named in the story ("em mới làm căn cước, giờ muốn ...") is not the
+        question, and neither is the greeting that opens the message.
+        """
+        tokens, starts = message.tokens, message.clauses
+        if len(tokens) < self.tuning.clause_tokens or len(starts) < 2:
             return []
+        windows = []
+        for start in starts[::-1][: self.tuning.clause_windows]:
+            if start > 0 and len(tokens) - start >= 2:
+                windows.append(tokens[start:])
+        return windows
+
+    def _asked_in_clauses(self, intent: int) -> bool:
+        """Greetings, thanks and the like are said around a question, not asked in its clause."""
+        return self.kinds.get(self.intent_ids[intent], "procedure") not in ("meta", "none")
+
+    def _blend(self, tokens: tuple[str, ...]) -> dict[int, float]:
+        feats, unknown = self._query_features(tokens)
+        if not feats:
+            return {}
         query_norm = math.sqrt(sum(self.weights[f] ** 2 for f in feats) + unknown)
         floor = self.tuning.strong_share * self.max_weight
         strong = [f for f in feats if self.weights[f] >= floor] or feats
         nearest = self._nearest_scores(feats, strong)
         central = self._centroid_scores(feats, strong)
         share = self.tuning.nearest_share
-        blended = {
+        return {
             intent: (share * nearest.get(intent, 0.0) + (1 - share) * central.get(intent, 0.0)) / query_norm
             for intent in nearest.keys() | central.keys()
         }
-        ranked = heapq.nlargest(self.CANDIDATES, blended.items(), key=lambda item: item[1])
-        return [Candidate(self.intent_ids[i], round(score, 4)) for i, score in ranked]
+
+    def _taken(self, frame: Frame, intent: str) -> bool:
+        """Whether the frame covers this intent: its own, one it names, or one of a kind it names."""
+        return intent == frame.intent or intent in frame.takes_over or self.kinds.get(intent) in frame.takes_over
+
+    def _framed(self, tokens: tuple[str, ...], ranked: list[Candidate]) -> list[Candidate]:
+        """The candidates a frame takes over become the frame's intent, at the best of their scores."""
+        if not ranked or not self.frames:
+            return ranked
+        for frame in self.frames:
+            if not self._taken(frame, ranked[0].intent) or not frame.applies(tokens):
+                continue
+            taken = [c for c in ranked if self._taken(frame, c.intent)]
+            kept = [c for c in ranked if c not in taken]
+            return sorted([Candidate(frame.intent, max(c.score for c in taken))] + kept,
+                          key=lambda c: c.score, reverse=True)
+        return ranked
 
     def _nearest_scores(self, feats: list[str], strong: list[str]) -> dict[int, float]:
         best: dict[int, float] = {}

@@ -28,6 +28,7 @@ class Normalized:
     accented: str  # lower-case, NFC, old tone placement, abbreviations expanded
     plain: str  # the same without diacritics, đ→d, i/y unified
     tokens: tuple[str, ...]  # syllables of `plain`
+    clauses: tuple[int, ...] = (0,)  # index in `tokens` where each clause starts
 
 
 def _old_style_nuclei() -> dict[str, str]:
@@ -174,12 +175,36 @@ def _english_stem(match: re.Match) -> str:
     return word
 
 
+# Where a resident's clause ends: sentence and clause punctuation, a line break, a dash between
+# words. "Cho em hỏi" and its kin open the question itself, so they start a clause too, as do
+# English "but" after a comma-less run.
+_CLAUSE_END = re.compile(r"[.,;:!?…\n()]+|\s[-–—]\s")
+_CLAUSE_START = re.compile(
+    r"\b(?=(?:cho|xin|muốn|mong|nhờ|cần) (?:em |tôi |mình |cháu |con |anh |chị |bác |chú |cô |e |t )?(?:hỏi|được hỏi)\b)"
+    r"|\b(?=but )")
+
+
+def clause_spans(text: str) -> list[str]:
+    """The message cut into clauses: a story told first and the question asked last are
+    scored apart, so the story's words do not dilute the question's."""
+    parts = []
+    for chunk in _CLAUSE_END.split(text):
+        parts.extend(piece for piece in _CLAUSE_START.split(chunk) if piece.strip())
+    return parts or [text]
+
+
 def normalize_vietnamese(text: str) -> Normalized:
     text = unicodedata.normalize("NFC", text or "").lower()
     if "http" in text or "www." in text or "@" in text:
         text = _URL.sub(" ", text)
     text = canonical_tone_placement(text)
-    accented = " ".join(_expand(_tokens(text)))
+    pieces = [_expand(_tokens(part)) for part in clause_spans(text)]
+    pieces = [piece for piece in pieces if piece]
+    starts, at = [], 0
+    for piece in pieces:
+        starts.append(at)
+        at += len(piece)
+    accented = " ".join(token for piece in pieces for token in piece)
     plain = _CONSONANT_Y_IN_TEXT.sub(r"\1i", accented.translate(_BASE))
     plain = _ENGLISH_ENDING.sub(_english_stem, plain)
-    return Normalized(accented=accented, plain=plain, tokens=tuple(plain.split()))
+    return Normalized(accented=accented, plain=plain, tokens=tuple(plain.split()), clauses=tuple(starts) or (0,))

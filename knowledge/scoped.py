@@ -77,9 +77,10 @@ class ScopedIndex:
 
     @classmethod
     def build(cls, national: Iterable[Pair], by_commune: dict[int, list[Pair]],
-              thresholds: Thresholds | None = None) -> "ScopedIndex":
+              thresholds: Thresholds | None = None, kinds: dict[str, str] | None = None) -> "ScopedIndex":
+        """`kinds`: each intent's kind (procedure, faq, meta, none), which the matcher's frames need."""
         overlays = {commune_id: CommuneIndex.build(pairs) for commune_id, pairs in by_commune.items() if pairs}
-        return cls(MatchIndex(national, thresholds), overlays)
+        return cls(MatchIndex(national, thresholds, kinds=kinds), overlays)
 
     def match(self, text: str, commune_id: int | None) -> Match:
         """The decision for a resident of `commune_id` (None: no commune, national content only)."""

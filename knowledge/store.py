@@ -144,7 +144,8 @@ class KnowledgeBase:
             ))
             national, by_commune = index_pairs(entries)
             session.expunge_all()
-        return Snapshot(version, {e.id: e for e in entries}, ScopedIndex.build(national, by_commune, load_thresholds()))
+        return Snapshot(version, {e.id: e for e in entries}, ScopedIndex.build(national, by_commune, load_thresholds(),
+                                                                         kinds={e.id: e.kind for e in entries}))
 
 
 def index_pairs(entries: list[Entry]) -> tuple[list[Pair], dict[int, list[Pair]]]:

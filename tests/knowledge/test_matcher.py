@@ -1,9 +1,10 @@
 """The matcher answers clear questions, asks when torn, and says "none" rather than guess."""
 import pytest
 
-from knowledge.content import load_entries
 from knowledge.calibrate import index_pairs
-from knowledge.matcher import Candidate, MatchIndex, Thresholds, decide
+from knowledge.content import load_entries
+from knowledge.frames import read_frames
+from knowledge.matcher import Candidate, MatchIndex, Thresholds, Tuning, decide
 from knowledge.store import load_thresholds
 
 TOY = [
@@ -16,8 +17,9 @@ TOY = [
 
 @pytest.fixture(scope="module")
 def real_index() -> MatchIndex:
-    phrasings, names = index_pairs(load_entries())
-    return MatchIndex(phrasings + names, load_thresholds())
+    entries = load_entries()
+    phrasings, names = index_pairs(entries)
+    return MatchIndex(phrasings + names, load_thresholds(), kinds={e.id: e.kind for e in entries})
 
 
 def test_decide_answers_only_with_score_and_margin():
@@ -77,6 +79,8 @@ def test_same_message_same_score(real_index):
     ("tra cứu hồ sơ đã nộp ở đâu", "faq-tra-cuu-ho-so"),
     ("cảm ơn ad nhiều", "meta-thanks"),
     ("cho tôi gặp cán bộ", "meta-handoff"),
+    ("muốn xin lại bản sao giấy kết hôn đã đăng ký năm trước", "trich-luc-ho-tich"),  # a frame: a copy is an extract
+    ("hồ sơ đăng ký tạm trú nộp rồi mà chưa thấy kết quả", "faq-tra-cuu-ho-so"),  # a frame: the file is in
 ])
 def test_real_knowledge_base_answers_clear_questions(real_index, text, intent):
     result = real_index.match(text)
@@ -96,3 +100,47 @@ def test_index_scales_to_thousands_of_entries():
     index = MatchIndex(pairs + TOY)
     assert index.score_intents("đăng ký kết hôn")[0].intent == "ket-hon"
     assert len(index.score_intents("thủ tục cấp giấy")) <= MatchIndex.CANDIDATES
+
+
+STATUS = read_frames([{"intent": "faq-tra-cuu-ho-so", "takes_over": ["procedure"],
+                       "cues": ["nộp rồi", "nộp ... được # ngày", "đến đâu rồi"], "unless": ["nộp phạt"]}])
+KINDS = {"khai-sinh": "procedure", "ket-hon": "procedure", "tam-tru": "procedure", "faq-tra-cuu-ho-so": "faq"}
+
+
+def test_a_status_frame_turns_a_named_procedure_into_a_status_lookup():
+    index = MatchIndex(TOY + [("faq-tra-cuu-ho-so", "tra cứu hồ sơ đã nộp")], kinds=KINDS, frames=STATUS)
+    assert index.score_intents("đăng ký khai sinh cho con")[0].intent == "khai-sinh"
+    for text in ("hồ sơ khai sinh cho con em nộp rồi", "khai sinh cho con nop hom truoc, giờ đến đâu rồi ạ",
+                 "em nộp hồ sơ khai sinh được 3 ngày", "nộp đăng ký kết hôn được hai ngày"):
+        ranked = index.score_intents(text)
+        assert ranked[0].intent == "faq-tra-cuu-ho-so", (text, ranked)
+        assert "khai-sinh" not in [c.intent for c in ranked] and "ket-hon" not in [c.intent for c in ranked]
+
+
+def test_a_frame_needs_its_cue_and_yields_to_its_exceptions():
+    index = MatchIndex(TOY + [("faq-tra-cuu-ho-so", "tra cứu hồ sơ đã nộp")], kinds=KINDS, frames=STATUS)
+    assert index.score_intents("khai sinh nộp ở đâu, nộp được không")[0].intent == "khai-sinh"  # no number of days
+    assert index.score_intents("khai sinh cho con nộp phạt rồi")[0].intent == "khai-sinh"
+    unknown_kinds = MatchIndex(TOY, frames=STATUS)  # without kinds, a frame takes nothing over
+    assert unknown_kinds.score_intents("hồ sơ khai sinh nộp rồi")[0].intent == "khai-sinh"
+
+
+def test_a_long_story_is_scored_by_its_question_not_diluted_by_the_story():
+    index = MatchIndex(TOY + [("meta-greeting", "chào anh chị ạ")], kinds={**KINDS, "meta-greeting": "meta"},
+                       frames=())
+    story = ("chào anh chị ạ, nhà em ở xóm trên, bố mẹ già yếu, chồng đi làm xa quanh năm, em ở nhà trông "
+             "hai đứa nhỏ với mấy sào ruộng, cho em hỏi đăng ký kết hôn ở đâu")
+    flat = MatchIndex(TOY + [("meta-greeting", "chào anh chị ạ")], kinds={**KINDS, "meta-greeting": "meta"},
+                      frames=(), tuning=Tuning(clause_tokens=10_000))
+    ranked = index.score_intents(story)
+    assert ranked[0].intent == "ket-hon"
+    assert ranked[0].score > flat.score_intents(story)[0].score  # the story no longer dilutes it
+    # the greeting that opens the story is not what it asks
+    assert next(c.score for c in ranked if c.intent == "meta-greeting") < ranked[0].score
+
+
+def test_a_procedure_named_early_in_the_story_is_not_taken_for_the_question():
+    index = MatchIndex(TOY, kinds=KINDS, frames=())
+    story = ("năm ngoái nhà em đăng ký tạm trú cho người thuê trọ xong xuôi rồi, năm nay con gái lớn "
+             "chuẩn bị lấy chồng, cho em hỏi làm giấy đăng ký kết hôn ở đâu")
+    assert index.score_intents(story)[0].intent == "ket-hon"

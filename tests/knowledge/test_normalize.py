@@ -85,3 +85,17 @@ def test_empty_and_symbol_only_input():
     assert normalize_vietnamese("").tokens == ()
     assert normalize_vietnamese("🙂🙂 ... ???").tokens == ()
     assert normalize_vietnamese(None).tokens == ()
+
+
+def test_clauses_split_at_punctuation_and_where_the_question_opens():
+    text = "Dạ chào ad, vợ em mới sinh bé. Cho em hỏi làm khai sinh ở đâu ạ"
+    result = normalize_vietnamese(text)
+    clauses = [result.tokens[a:b] for a, b in zip(result.clauses, result.clauses[1:] + (len(result.tokens),))]
+    assert [" ".join(c) for c in clauses] == ["da chao admin", "vo em moi sinh be", "cho em hoi lam khai sinh o dau a"]
+    assert normalize_vietnamese("cho e hoi ks o dau").clauses == (0,)
+    assert normalize_vietnamese("nhà em ở xa cho em hỏi khai sinh").clauses == (0, 4)
+
+
+def test_clauses_do_not_change_the_tokens():
+    text = "nhập hk cho con, mất cccd!!! làm lại thế nào?"
+    assert normalize_vietnamese(text).tokens == normalize_vietnamese(text.replace(",", " ").replace("!", " ")).tokens
