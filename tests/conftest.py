@@ -479,6 +479,9 @@ def make_app(request: pytest.FixtureRequest, database_url: str) -> Iterator[Call
         "SECRET_KEY": "test",
         "JOBS_INLINE": True,
         "TESTING": True,
+        # transcripts run at machine speed: the web chat's per-resident limit is tested on its own
+        # (tests/test_webchat_security.py sets it there)
+        "WEBCHAT_RATE_RESIDENT": "10000/minute",
     }
     apps = []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import socket
 import threading
 
 import pytest
@@ -239,9 +240,8 @@ def test_chunked_bodies_are_capped_under_gunicorn(database_url, tmp_path):
     import sys
     import time
 
-    from conftest import free_port
 
-    port = free_port()
+    port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "gunicorn-test", "WEBHOOK_MAX_BODY": "4096"}
     env.pop("REDIS_URL", None)
     server = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-b", f"127.0.0.1:{port}",
@@ -259,3 +259,10 @@ def test_chunked_bodies_are_capped_under_gunicorn(database_url, tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _free_port() -> int:
+    # not `from conftest import free_port` inside a test: by then "conftest" names the last one collected
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -9,13 +9,16 @@ from sqlalchemy import select
 
 from admin.models import EntryRevision
 from admin_helpers import chat, csrf_token, login, post
+from catalogue_snapshot import write_snapshot
 from channels.models import DeadLetter
 from infra.db import get_session, session_scope
 from infra.models import Entry, HandoffRequest, MessageLog, Phrasing
+from knowledge.catalogue_store import import_snapshot
 
 LEAK = "cho tôi xin số điện thoại của cán bộ tư pháp"  # what a clerk of A attached to a national entry
 OWN = "lịch tiêm chủng của xã mình"  # a phrasing of A's own entry
 # what B's residents ask, before and after: A's phrasings among them, word for word
+WELL = "1.001662"  # a catalogue procedure commune A writes a note about
 QUESTIONS = [LEAK, OWN, "giờ làm việc", "địa chỉ ủy ban xã ở đâu", "đăng ký khai sinh", "con mèo của tôi bị lạc",
              "cán bộ trực mấy giờ", "quên mật khẩu dịch vụ công"]
 _users = itertools.count()
@@ -32,7 +35,7 @@ def answers(app, commune: str) -> list[tuple]:
     return said
 
 
-def a_objects(app, world, staff_a) -> dict:
+def a_objects(app, world, staff_a, tmp_path) -> dict:
     """Commune A's own entry, phrasing, revision, unanswered question, handover request, dead letter."""
     assert post(staff_a, "/admin/c/demo/faq/new", {"name_vi": "Tiêm chủng xã A", "vi": "Thứ Hai đầu tháng",
                                                    "phrasings": OWN}).status_code == 302
@@ -45,6 +48,7 @@ def a_objects(app, world, staff_a) -> dict:
         db.flush()
         letter_id = letter.id
     with app.app_context():
+        import_snapshot(write_snapshot(tmp_path / "snapshot"))  # the national catalogue's procedures
         session = get_session()
         entry = session.scalar(select(Entry).where(Entry.id.like("demo-%")))
         return {
@@ -57,6 +61,7 @@ def a_objects(app, world, staff_a) -> dict:
             "<int:handoff_id>": str(session.scalar(select(HandoffRequest.id).where(
                 HandoffRequest.commune_id == world["a"]))),
             "<int:letter_id>": str(letter_id),
+            "<code>": WELL,
             "own_entry": entry.id,
         }
 
@@ -74,8 +79,8 @@ FORM = {"text": LEAK, "scope": "commune", "vi": "Câu trả lời riêng của x
         "channel": "webchat", "user": "resident-a", "language": "vi", "username": "staff-a"}
 
 
-def test_every_admin_write_by_a_clerk_of_a_leaves_b_answers_unchanged(app, world, staff_a):
-    objects = a_objects(app, world, staff_a)
+def test_every_admin_write_by_a_clerk_of_a_leaves_b_answers_unchanged(app, world, staff_a, tmp_path):
+    objects = a_objects(app, world, staff_a, tmp_path)
     before_b = answers(app, "xa-b")
     before_a = answers(app, "demo")
     rules = write_rules(app)

@@ -10,7 +10,7 @@ import logging
 import re
 from datetime import datetime, timedelta, timezone
 
-from conftest import PAGE_A, fb_body, message_text, now_ms, signed_fb
+from conftest import PAGE_A, fb_body, message_text, now_ms, seed, signed_fb
 from sqlalchemy import select, text, update
 
 from bot.state import state_key
@@ -176,7 +176,6 @@ def _who(channel: str, user: str):
 
 
 def test_a_second_erase_says_nothing_is_left(app, client):
-    from conftest import seed
 
     seed(app)
     _webchat(client, "web-twice", text="xác nhận tình trạng hôn nhân")
@@ -187,7 +186,6 @@ def test_a_second_erase_says_nothing_is_left(app, client):
 
 
 def test_export_cli_and_retention_purge(app, runner, client):
-    from conftest import seed
 
     seed(app)
     _webchat(client, "web-export", text="giờ làm việc của xã")

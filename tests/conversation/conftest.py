@@ -16,13 +16,6 @@ from knowledge.store import import_from_files
 
 
 @pytest.fixture
-def app_config() -> dict:
-    """Transcripts run at machine speed: the web chat's per-resident limit (tested in
-    tests/test_webchat_security.py) is lifted so a long walk through every procedure is not cut."""
-    return {"WEBCHAT_RATE_RESIDENT": "10000/minute"}
-
-
-@pytest.fixture
 def knowledge(app):
     """The knowledge base imported from the data files into this test's database."""
     with app.app_context():

@@ -74,6 +74,6 @@ def test_development_set_meets_the_bar(tmp_path):
     env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
     result = subprocess.run(
         [sys.executable, str(SHARED / "eval" / "score.py"), "--show", "0",
-         "--min-accuracy", "0.95", "--min-rejection", "0.85", "--max-wrong", "0.03"],
+         "--min-accuracy", "0.97", "--min-rejection", "0.90", "--max-wrong", "0.02"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
