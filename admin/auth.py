@@ -14,7 +14,6 @@ from flask import Flask, abort, current_app, redirect, render_template, request,
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import select
-from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin.blueprint import bp
@@ -22,6 +21,7 @@ from admin.i18n import _
 from admin.models import StaffUser
 from i18n import LANGUAGES
 from infra.db import get_session
+from infra.outage import StoreUnavailable
 
 log = logging.getLogger(__name__)
 login_manager = LoginManager()
@@ -70,7 +70,7 @@ def _store_call(call):
         return call(current_app.extensions["store"])
     except Exception as error:
         log.warning("session store unavailable (%s): admin request refused", type(error).__name__)
-        raise ServiceUnavailable("The session store is not answering; please try again shortly.") from None
+        raise StoreUnavailable("the session store is not answering") from error  # the 503 page
 
 
 def open_session(user: StaffUser) -> None:

@@ -14,8 +14,9 @@ from typing import Callable
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 
-# a limiter must not wait on a Redis that does not answer longer than a request is worth
-_REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# a limiter must not wait on a Redis that does not answer longer than a request is worth: it counts in
+# memory instead, so it gives up sooner than the store calls the request makes after it
+_REDIS_TIMEOUT = 0.5
 
 
 def init_app(app: Flask) -> Limiter:
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> Limiter:
     limiter = Limiter(
         key_func=client_address,
         storage_uri=redis_url or "memory://",
-        storage_options=dict(_REDIS_OPTIONS) if redis_url else {},
+        storage_options=_redis_options(app) if redis_url else {},
         strategy="fixed-window",
         headers_enabled=True,
         in_memory_fallback_enabled=True,
@@ -34,6 +35,11 @@ def init_app(app: Flask) -> Limiter:
     limiter.init_app(app)
     app.extensions["rate_limiter"] = limiter
     return limiter
+
+
+def _redis_options(app: Flask) -> dict:
+    return {"socket_connect_timeout": min(_REDIS_TIMEOUT, app.config["REDIS_CONNECT_TIMEOUT"]),
+            "socket_timeout": min(_REDIS_TIMEOUT, app.config["REDIS_SOCKET_TIMEOUT"])}
 
 
 def limiter_of(app: Flask) -> Limiter:

@@ -327,7 +327,7 @@ def test_a_stopped_redis_gives_503_pages_not_500_and_the_redelivery_is_answered(
     assert login.status_code == 503
     page = login.get_data(as_text=True)
     assert "Hệ thống đang tạm bận" in page and "The service is busy for a moment" in page
-    assert login.headers["Retry-After"] == "30"
+    assert int(login.headers["Retry-After"]) >= 30  # the rate limiter may name its own later window
     own_redis.start()
     assert client.post("/webhooks/facebook", data=body[0], headers=body[1]).status_code == 200
     assert client.post("/webchat/messages", json={"user": "w-2", "text": "xin chào"}).status_code == 200
