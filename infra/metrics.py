@@ -22,6 +22,9 @@ SENDS = Counter("bot_sends_total", "Send API calls, by result and the platform's
                 ["platform", "result", "code"])
 QUEUE_LATENCY = Histogram("bot_queue_latency_seconds", "From the webhook queueing an event to its answer",
                           buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900))
+CAMPAIGN_DELIVERIES = Counter("bot_campaign_deliveries_total",
+                              "Campaign messages finished, by platform and fate (sent, skipped, failed)",
+                              ["platform", "status"])
 DEAD_LETTERS = Counter("bot_dead_letters_total", "Events or replies kept as dead letters for staff", ["reason"])
 DRAINS_PUT_OFF = Counter("bot_drains_put_off_total", "Shard drains retried later (a store away, or a failed batch)",
                          ["why"])

@@ -26,6 +26,7 @@ from channels.accounts import Account, get_account
 from channels.models import FACEBOOK
 from channels.results import SENT as SENT_OK, TRANSIENT, SendResult
 from i18n import N_, gettext
+from infra import metrics
 from infra.db import pinned_connection, session_scope
 from infra.jobs import InlineQueue
 from infra.models import Commune, Subscriber
@@ -303,6 +304,7 @@ def _finish(row: _Row, status: str, **values) -> None:
     with session_scope() as db:
         db.execute(update(CampaignDelivery).where(CampaignDelivery.id == row.id).values(
             status=status, lease_until=None, attempts=row.attempts, updated_at=datetime.now(timezone.utc), **values))
+    metrics.CAMPAIGN_DELIVERIES.labels(row.platform, status).inc()  # a campaign's progress, on /metrics
 
 
 # --------------------------------------------------------------------------- the message

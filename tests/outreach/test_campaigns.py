@@ -77,10 +77,15 @@ def test_without_templates_residents_outside_the_window_are_skipped_with_the_rea
     assert preview(live.app, campaign) == {
         "facebook": {"skipped:outside_window_no_template": 1, "window": 2},
         "zalo": {"paid_window": 1, "skipped:outside_window_no_template": 1, "window": 1}}
+    from infra.metrics import CAMPAIGN_DELIVERIES
+
+    skipped_before = CAMPAIGN_DELIVERIES.labels("facebook", "skipped")._value.get()
     start(live.app, campaign)
     live.run_jobs()
     from outreach.campaigns import reasons
 
+    # the campaign's progress on /metrics too (fb-out skipped for its window, fb-closed by the platform)
+    assert CAMPAIGN_DELIVERIES.labels("facebook", "skipped")._value.get() - skipped_before == 2
     with live.app.app_context(), session_scope() as db:
         assert reasons(db, campaign) == {"skipped:outside_window_no_template": 2,
                                          "skipped:outside_window (10/2018278)": 1,
