@@ -51,11 +51,26 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
     own phrasings."""
     match = match if match is not None else snapshot.index.match(text)
     if match.decision == "answer" or index is None:
-        return TierAnswer(match, None, curated_code(snapshot, match))
+        own = curated_code(snapshot, match)
+        narrower = _named_sibling(index, text, own, province) if index is not None and own else None
+        if narrower is not None:
+            return TierAnswer(match, narrower, narrower.code)
+        return TierAnswer(match, None, own)
     found = _local_phrasing(text, local or [], index) or index.match(text, province)
     if found.decision == "clarify" and out_of_scope(snapshot, match):
         found = CatalogueMatch("none", None, found.score, found.hits)
     return TierAnswer(match, found, found.code if found.decision == "answer" else None)
+
+
+def _named_sibling(index: CatalogueIndex, text: str, own: str, province: str | None) -> CatalogueMatch | None:
+    """The catalogue's confident answer when it is a sibling of the curated procedure that the
+    message names: the curated entry covers the common case ("đổi bằng lái", "đăng ký hộ kinh
+    doanh"), the message asks for another one of the same family ("bằng lái quốc tế", "trợ cấp
+    tuất"), and the catalogue ranks the curated procedure itself below the one it answers."""
+    found = index.match(text, province)
+    if found.decision != "answer" or found.code == own:
+        return None
+    return found if own in {h.code for h in found.hits[1:]} else None
 
 
 def _local_phrasing(text: str, local: list[tuple[str, str]], index: CatalogueIndex) -> CatalogueMatch | None:

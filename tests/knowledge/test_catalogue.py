@@ -105,3 +105,15 @@ def test_kb_match_writes_the_catalogue_field(app, runner, tmp_path):
     assert answers[0]["intent"] == "khai-sinh" and answers[0]["catalogue"] == "1.001193"
     assert answers[1]["intent"] == "none" and answers[1]["catalogue"] == "1.001662"
     assert answers[2] == {"intent": "none", "score": answers[2]["score"], "catalogue": None}
+
+
+def test_a_sibling_the_message_names_wins_over_the_curated_common_case(app, runner, tmp_path):
+    """The curated "hộ kinh doanh" entry covers registering; closing the business is its catalogue sibling."""
+    _import(runner, write_snapshot(tmp_path / "snap"))
+    lines = ["muốn dẹp hẳn cái tiệm tạp hóa, không kinh doanh nữa thì báo xã sao",
+             "đăng ký hộ kinh doanh để mở tiệm tạp hóa"]
+    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    closing, opening = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert closing["intent"] == "ho-kinh-doanh" and closing["catalogue"] == "1.001266"
+    assert opening["intent"] == "ho-kinh-doanh" and opening["catalogue"] == "1.001612"
