@@ -8,7 +8,7 @@ def init_app(app: Flask) -> None:
     """Register the blueprint with its login manager, CSRF protection and cookie policy."""
     from admin import auth
     from admin.blueprint import bp
-    from admin.views import catalogue, dead_letters, faq, handover, home, settings, stats, unanswered  # noqa: F401  (routes on bp)
+    from admin.views import campaigns, catalogue, dead_letters, faq, handover, home, settings, stats, unanswered  # noqa: F401  (routes on bp)
 
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
