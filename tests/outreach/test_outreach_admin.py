@@ -28,6 +28,8 @@ def staff(live):
         for name, slug in (("staff-a", "xa-a"), ("staff-b", "xa-b")):
             db.add(StaffUser(username=name, password_hash=hash_password(PASSWORD), role="commune",
                              commune_id=communes[slug].id, language="en", active=True))
+        db.add(StaffUser(username="prov-1", password_hash=hash_password(PASSWORD), role="province", province="P1",
+                         language="vi", active=True))
     return live
 
 
@@ -65,6 +67,25 @@ def test_another_communes_campaign_is_not_found_and_the_funnel_exports_as_csv(st
     assert csv.get_data(as_text=True).lstrip("\ufeff").splitlines() == [
         "campaign,targeted,sent,read,opened,started", f"{campaign},2,2,0,0,0"]
     assert a.get("/admin/c/xa-a/campaigns/funnel.csv?id=999999").status_code == 404
+
+
+def test_a_province_admin_runs_a_campaign_over_all_communes_that_one_commune_does_not_see(staff):
+    from outreach.models import Campaign
+
+    province = _client(staff.app, "prov-1")
+    page = province.get("/admin/c/xa-a/campaigns").get_data(as_text=True)
+    assert "Tin nhắn nhắc / Chiến dịch" in page and "Tất cả các xã của tỉnh (2)" in page  # in Vietnamese
+    made = _post(province, "/admin/c/xa-a/campaigns", {
+        "name": "Cả tỉnh", "scope": "province", "channels": ["facebook", "zalo"], "message_vi": "Xin chào",
+        "at": "2027-01-02T08:00"})
+    campaign_id = int(made.headers["Location"].rsplit("/", 1)[1])
+    with staff.app.app_context(), session_scope() as db:
+        campaign = db.get(Campaign, campaign_id)
+        assert len(campaign.commune_ids) == 2 and campaign.scheduled_at.isoformat().startswith("2027-01-02")
+    assert province.get(f"/admin/c/xa-b/campaigns/{campaign_id}").status_code == 200
+    assert _client(staff.app, "staff-a").get(f"/admin/c/xa-a/campaigns/{campaign_id}").status_code == 404
+    bad = _post(province, "/admin/c/xa-a/campaigns", {"name": "x", "message_vi": "", "active_days": "abc"})
+    assert bad.status_code == 302 and "/campaigns/" not in bad.headers["Location"]
 
 
 def test_a_rule_shows_its_reach_and_is_switched_on_for_one_commune_only(staff):
