@@ -15,7 +15,11 @@
   function poll() {
     fetch(box.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-      .then(function (data) { if (show(data)) { setTimeout(poll, 2000); } })
+      .then(function (data) {
+        if (show(data)) { setTimeout(poll, 2000); return; }
+        // finished while open: draw the page again once, so its buttons and funnel match the new state
+        if (data.status !== box.dataset.status) { window.location.reload(); }
+      })
       .catch(function () { setTimeout(poll, 10000); });
   }
   poll();

@@ -132,13 +132,13 @@ def test_create_preview_start_and_watch_the_progress_bar_in_chromium(staff, brow
     with page.expect_navigation():
         page.click("#start button[type=submit]")
     if backend == "services":  # RQ jobs run only now: the page was drawn with nothing sent yet
-        assert page.locator("#percent").text_content() == "0.0"
+        assert float(page.locator("#percent").text_content()) == 0
     staff.run_jobs()
     page.locator("#percent", has_text="100").wait_for(timeout=15000)  # the bar polled by itself
     assert page.locator("#n-sent").text_content() == "7" and page.locator("#n-pending").text_content() == "0"
-    page.wait_for_timeout(100)
+    page.locator("#campaign-status", has_text="done").wait_for()  # the page drew itself again when finished
+    assert page.locator("#pause").count() == 0
     assert polled and polled[-1]["percent"] == 100.0 and polled[-1]["status"] == "done"
-    page.reload()
     assert page.locator("#f-targeted").text_content() == "7" and page.locator("#f-sent").text_content() == "7"
     assert page.locator("#funnel svg rect").count() == 5
     assert [e for e in errors if not e[1].endswith("/favicon.ico")] == []  # no CSP refusal, no script error
