@@ -84,6 +84,10 @@ def test_a_province_admin_runs_a_campaign_over_all_communes_that_one_commune_doe
         assert len(campaign.commune_ids) == 2 and campaign.scheduled_at.isoformat().startswith("2027-01-02")
     assert province.get(f"/admin/c/xa-b/campaigns/{campaign_id}").status_code == 200
     assert _client(staff.app, "staff-a").get(f"/admin/c/xa-a/campaigns/{campaign_id}").status_code == 404
+    for _ in range(2):  # the second cancel is refused with a message, not an error
+        assert _post(province, f"/admin/c/xa-a/campaigns/{campaign_id}/cancel").status_code == 302
+    assert progress(staff.app, campaign_id)["status"] == "cancelled"
+    assert "Hiện không thực hiện được" in province.get(f"/admin/c/xa-a/campaigns/{campaign_id}").get_data(as_text=True)
     bad = _post(province, "/admin/c/xa-a/campaigns", {"name": "x", "message_vi": "", "active_days": "abc"})
     assert bad.status_code == 302 and "/campaigns/" not in bad.headers["Location"]
 
