@@ -8,8 +8,8 @@ def init_app(app: Flask) -> None:
     """Register the blueprint with its login manager, CSRF protection and cookie policy."""
     from admin import auth
     from admin.blueprint import bp
-    from admin.views import (catalogue, dead_letters, faq, handover, home, privacy, settings,  # noqa: F401
-                             stats, unanswered)  # (routes on bp)
+    from admin.views import (campaigns, catalogue, dead_letters, faq, handover, home, privacy,  # noqa: F401
+                             settings, stats, unanswered)  # (routes on bp)
 
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
