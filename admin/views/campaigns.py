@@ -154,13 +154,13 @@ def campaign_progress(commune: Commune, campaign_id: int):
 def campaign_action(commune: Commune, campaign_id: int, action: str):
     if action not in ACTIONS:
         abort(404)
-    campaign_id = load_campaign(commune, campaign_id).id
-    get_session().rollback()  # the lifecycle functions use their own transaction
+    campaign_id, slug = load_campaign(commune, campaign_id).id, commune.slug
+    get_session().rollback()  # the lifecycle functions use their own transaction (`commune` expires)
     try:
         ACTIONS[action](campaign_id)
     except lifecycle.CampaignError as error:
         flash(_("Not possible now: {reason}", reason=str(error)))
-    return redirect(url_for("admin.campaign_detail", slug=commune.slug, campaign_id=campaign_id))
+    return redirect(url_for("admin.campaign_detail", slug=slug, campaign_id=campaign_id))
 
 
 @bp.get("/c/<slug>/campaigns/funnel.csv")

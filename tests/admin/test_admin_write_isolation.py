@@ -14,6 +14,7 @@ from channels.models import DeadLetter
 from infra.db import get_session, session_scope
 from infra.models import Entry, HandoffRequest, MessageLog, Phrasing
 from knowledge.catalogue_store import import_snapshot
+from outreach.campaigns import create as create_campaign
 
 LEAK = "cho tôi xin số điện thoại của cán bộ tư pháp"  # what a clerk of A attached to a national entry
 OWN = "lịch tiêm chủng của xã mình"  # a phrasing of A's own entry
@@ -47,6 +48,7 @@ def a_objects(app, world, staff_a, tmp_path) -> dict:
         db.add(letter)
         db.flush()
         letter_id = letter.id
+        campaign_id = create_campaign(db, "Nhắc của xã A", ["demo"], {"vi": "Tin nhắc của xã A"}).id
     with app.app_context():
         import_snapshot(write_snapshot(tmp_path / "snapshot"))  # the national catalogue's procedures
         session = get_session()
@@ -62,6 +64,7 @@ def a_objects(app, world, staff_a, tmp_path) -> dict:
                 HandoffRequest.commune_id == world["a"]))),
             "<int:letter_id>": str(letter_id),
             "<code>": WELL,
+            "<int:campaign_id>": str(campaign_id), "<action>": "start",
             "own_entry": entry.id,
         }
 
