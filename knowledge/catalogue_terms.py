@@ -2,7 +2,7 @@
 
 Residents never use the official names ("Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực
 phẩm đối với cơ sở kinh doanh dịch vụ ăn uống..."), they say "mở quán ăn". The rules and the
-data file `knowledge/data/catalogue_terms.yaml` give every procedure a title of at most 60
+data files `knowledge/data/catalogue_terms/*.yaml` (one per domain, read in name order) give every procedure a title of at most 60
 characters for a phone screen and the everyday keywords that find it.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ import yaml
 
 from knowledge.normalize import normalize_vietnamese, strip_diacritics
 
-TERMS = Path(__file__).parent / "data" / "catalogue_terms.yaml"
+TERMS = Path(__file__).parent / "data" / "catalogue_terms"
 TITLE_LIMIT = 60
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _PREFIX = re.compile(r"^\s*thủ\s+tục\s*:?\s*", re.IGNORECASE)
@@ -46,9 +46,19 @@ def plain(text: str) -> str:
     return " ".join(normalize_vietnamese(text).tokens)
 
 
+def _read_terms(path: Path) -> dict[str, list]:
+    """One file, or every `*.yaml` of a directory merged: lists of the same section are joined."""
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    merged: dict[str, list] = {}
+    for file in files:
+        for section, items in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).items():
+            merged.setdefault(section, []).extend(items or [])
+    return merged
+
+
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = TERMS) -> Lexicon:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _read_terms(path)
     terms = tuple(
         Term(tuple(f" {plain(o)} " for o in item["official"]), tuple(item["everyday"]))
         for item in data.get("terms") or []
