@@ -93,7 +93,7 @@ class CatalogueIndex:
         self.lexicon = lexicon or load_lexicon()
         self.procedures: list[Procedure] = [p for p in procedures if p.kind != "STANDARD_INTERNAL"]
         self.titles = [everyday_title(p.name, self.lexicon) for p in self.procedures]
-        self.keywords = [everyday_keywords(p.name, list(p.categories), self.lexicon) for p in self.procedures]
+        self.keywords = [everyday_keywords(p.name, list(p.categories), self.lexicon, p.code) for p in self.procedures]
         self.provinces = [province_key(p.province) if p.kind == "SPECIFIC" and p.province else "" for p in self.procedures]
         self.position = {p.code: i for i, p in enumerate(self.procedures)}
         self.variants = [frozenset(self._variants(title)) for title in self.titles]

@@ -29,6 +29,9 @@ _CLAUSE_CUTS = (" đối với ", " trong trường hợp ", " trường hợp "
 class Term:
     official: tuple[str, ...]  # diacritic-free, padded with spaces for whole-word search
     everyday: tuple[str, ...]
+    # national codes the words belong to whatever their names say: official names are often too
+    # short to carry the words ("Cấp lại Giấy chứng nhận do bị mất" is about the land certificate)
+    codes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,8 @@ def _read_terms(path: Path) -> dict[str, list]:
 def load_lexicon(path: Path = TERMS) -> Lexicon:
     data = _read_terms(path)
     terms = tuple(
-        Term(tuple(f" {plain(o)} " for o in item["official"]), tuple(item["everyday"]))
+        Term(tuple(f" {plain(o)} " for o in item.get("official") or []), tuple(item["everyday"]),
+             frozenset(str(c) for c in item.get("codes") or []))
         for item in data.get("terms") or []
     )
     titles = tuple((str(t["official"]).lower(), str(t["everyday"])) for t in data.get("titles") or [])
@@ -81,13 +85,15 @@ def actions_in(plain_text: str, lexicon: Lexicon) -> str:
     return " ".join(official for everyday, official in lexicon.actions if any(e in padded for e in everyday))
 
 
-def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None = None) -> list[str]:
-    """The everyday wordings of every term whose official words occur in the name or categories."""
+def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None = None,
+                      code: str | None = None) -> list[str]:
+    """The everyday wordings of every term whose official words occur in the name or categories,
+    or that names the procedure's code."""
     lexicon = lexicon or load_lexicon()
     haystack = f" {plain(name)} | {' | '.join(plain(c) for c in categories)} "
     found: list[str] = []
     for term in lexicon.terms:
-        if any(o in haystack for o in term.official):
+        if code in term.codes or any(o in haystack for o in term.official):
             found.extend(w for w in term.everyday if w not in found)
     return found
 
