@@ -160,6 +160,7 @@ class CatalogueIndex:
         self.phrase_factor = np.array(phrase_kind, dtype=np.float64) / np.square(totals)  # kind / total²
         self.phrase_postings = self._postings(phrase_feats)
         self.entry_postings = self._postings([sorted(f) for f in entry_feats])
+        self.entry_features = [frozenset(f) for f in entry_feats]
         self.prior = np.array([self._prior(p, bool(k)) for p, k in zip(self.procedures, self.keywords)])
 
     def _postings(self, item_feats: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -263,10 +264,19 @@ class CatalogueIndex:
             return CatalogueMatch("answer", top.code, top.score, tuple(hits[:3]))
         return CatalogueMatch("clarify", None, top.score, tuple(hits[:3]))
 
+    def evidence(self, feats: Iterable[str]) -> float:
+        """The summed weight of features: how much a part of a message says."""
+        return sum(self.weights.get(f, 0.0) for f in feats)
+
     # ------------------------------------------------------------------ reading
     def procedure(self, code: str) -> Procedure | None:
         at = self.position.get(code)
         return self.procedures[at] if at is not None else None
+
+    def explains(self, code: str) -> frozenset[str]:
+        """Every feature the procedure's phrases carry."""
+        at = self.position.get(code)
+        return self.entry_features[at] if at is not None else frozenset()
 
     def title(self, code: str) -> str:
         at = self.position.get(code)

@@ -15,6 +15,12 @@ from knowledge.matcher import Match
 from knowledge.store import Snapshot
 
 COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing of the resident's commune
+# A curated answer yields to the catalogue when the catalogue's procedure explains this much of the
+# message (summed feature weight) that the curated intent's phrasings never use, and at least
+# UNEXPLAINED_SHARE of what only the curated intent explains: "người khuyết tật có được luật sư
+# miễn phí không" names the disability, but asks for legal aid.
+UNEXPLAINED_MIN = 12.0
+UNEXPLAINED_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,7 @@ class TierAnswer:
     match: Match  # the curated matcher's answer, unchanged
     catalogue: CatalogueMatch | None  # the catalogue's, when it was asked
     code: str | None  # national code of the procedure the bot answers with, if any
+    contested: str | None = None  # a curated intent the catalogue overruled: offered in a clarifying choice
 
     @property
     def from_catalogue(self) -> bool:
@@ -52,7 +59,12 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
     match = match if match is not None else snapshot.index.match(text)
     if match.decision == "answer" or index is None:
         own = curated_code(snapshot, match)
-        narrower = _named_sibling(index, text, own, province) if index is not None and own else None
+        if index is None:
+            return TierAnswer(match, None, own)
+        found = index.match(text, province)
+        if _overrules(snapshot, index, text, match, found):
+            return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
+        narrower = _named_sibling(found, own) if own else None
         if narrower is not None:
             return TierAnswer(match, narrower, narrower.code)
         return TierAnswer(match, None, own)
@@ -62,12 +74,24 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
     return TierAnswer(match, found, found.code if found.decision == "answer" else None)
 
 
-def _named_sibling(index: CatalogueIndex, text: str, own: str, province: str | None) -> CatalogueMatch | None:
+def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch) -> bool:
+    """The catalogue's best procedure explains a large part of the message that the curated
+    intent's phrasings never use: the curated answer fits a side detail, not the request."""
+    entry = snapshot.entries.get(match.intent)
+    if not found.hits or found.decision == "none" or entry is None or entry.kind != "procedure":
+        return False  # office facts and the bot's own behaviours are not procedures to compete with
+    said = set(index.query_features(text))
+    theirs = said & index.explains(found.hits[0].code)
+    ours = said & snapshot.index.intent_features.get(match.intent, frozenset())
+    unexplained = index.evidence(theirs - ours)
+    return unexplained >= UNEXPLAINED_MIN and unexplained >= UNEXPLAINED_SHARE * index.evidence(ours - theirs)
+
+
+def _named_sibling(found: CatalogueMatch, own: str) -> CatalogueMatch | None:
     """The catalogue's confident answer when it is a sibling of the curated procedure that the
     message names: the curated entry covers the common case ("đổi bằng lái", "đăng ký hộ kinh
     doanh"), the message asks for another one of the same family ("bằng lái quốc tế", "trợ cấp
     tuất"), and the catalogue ranks the curated procedure itself below the one it answers."""
-    found = index.match(text, province)
     if found.decision != "answer" or found.code == own:
         return None
     return found if own in {h.code for h in found.hits[1:]} else None

@@ -143,6 +143,11 @@ class MatchIndex:
         self.phrasing_intent: list[int] = []
         self.intent_ids: list[str] = []
         feature_sets = self._read(phrasings)
+        # every word and word pair an intent's phrasings use: what the intent can be said to explain
+        words: dict[int, set[str]] = defaultdict(set)
+        for at, feats in zip(self.phrasing_intent, feature_sets):
+            words[at].update(feats)
+        self.intent_features = {self.intent_ids[at]: frozenset(feats) for at, feats in words.items()}
         self.weights = self._weights(feature_sets)
         self.max_weight = max(self.weights.values(), default=1.0)
         self.vocabulary = {f for f in self.weights if "_" not in f}

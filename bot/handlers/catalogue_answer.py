@@ -48,7 +48,7 @@ def handles(turn: Turn) -> bool:
     if tier is None or tier.catalogue is None:
         return False
     found = tier.catalogue
-    if found.decision == "answer":
+    if found.decision == "answer" or tier.contested:
         return True
     # a clarifying choice: unless the curated intents offer one of their own that is as likely
     return found.decision == "clarify" and (turn.match.decision == "none" or found.score >= _answer_bar())
@@ -64,10 +64,11 @@ def handle(turn: Turn) -> list[Reply]:
         return _official_name(turn, turn.payload[len(NAME):])
     if turn.payload.startswith(PICK):
         return answer(turn, turn.payload[len(PICK):], None)
-    found = _tier(turn).catalogue
+    tier = _tier(turn)
+    found = tier.catalogue
     if found.decision == "answer":
         return answer(turn, found.code, found.score)
-    return _clarify(turn, [h.code for h in found.hits], found.score)
+    return _clarify(turn, [h.code for h in found.hits], found.score, tier.contested)
 
 
 def _visible(turn: Turn, code: str):
@@ -108,15 +109,25 @@ def _official_name(turn: Turn, code: str) -> list[Reply]:
                   buttons=[Button(turn._("Open on the national portal"), link)])]
 
 
-def _clarify(turn: Turn, codes: list[str], score: float) -> list[Reply]:
+def _clarify(turn: Turn, codes: list[str], score: float, curated: str | None = None) -> list[Reply]:
+    """Up to three procedures; a curated intent the catalogue contested comes first."""
     turn.record("clarify", None, score)
     choices = []
-    for code in codes[:3]:
+    entry = turn.entry(curated) if curated is not None else None
+    if entry is not None:
+        title = turn.entry_name(entry)
+        choices.append((f"1. {title}", QuickReply(_numbered(1, title), payloads.ask(entry.id))))
+    for code in codes[:3 - len(choices)]:
         entry = _visible(turn, code)
         if entry is not None:
-            title, number = everyday_title(entry.name), f"{len(choices) + 1}. "
-            room = TITLE_CHARS - len(number)
-            short = title if len(title) <= room else title[:room - 1].rsplit(" ", 1)[0] + "…"
-            choices.append((number + title, QuickReply(number + short, f"{PICK}{code}")))
+            title, number = everyday_title(entry.name), len(choices) + 1
+            choices.append((f"{number}. {title}", QuickReply(_numbered(number, title), f"{PICK}{code}")))
     text = "\n".join([turn._("I am not sure I understood. Did you mean one of these?")] + [line for line, _ in choices])
     return [Reply(text, quick_replies=[q for _, q in choices] + [QuickReply(turn._("None of these"), payloads.NOT_THIS)])]
+
+
+def _numbered(number: int, title: str) -> str:
+    """"2. Title", cut at a word to fit the platforms' quick-reply limit."""
+    head = f"{number}. "
+    room = TITLE_CHARS - len(head)
+    return head + (title if len(title) <= room else title[:room - 1].rsplit(" ", 1)[0] + "…")

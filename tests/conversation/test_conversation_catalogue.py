@@ -92,3 +92,21 @@ def test_a_close_call_offers_everyday_choices(catalogue_chat):
     assert 1 <= len(picks) <= 3 and all(len(t) <= 20 for t in said.titles), said
     chosen = catalogue_chat("xa-nui").tap(picks[0])
     assert chosen.urls and chosen.urls[0].startswith(f"{BASE}/thu-tuc-hanh-chinh/")
+
+
+def test_a_curated_answer_to_a_side_detail_yields_to_the_request(catalogue_chat):
+    """The disability intent knows "người khuyết tật", but the resident asks for a free lawyer:
+    the bot does not answer about disability certificates; it answers legal aid or asks,
+    offering both."""
+    said = catalogue_chat("xa-nui").ask("người khuyết tật có được luật sư hỗ trợ miễn phí khi ra tòa không, gửi yêu cầu ở đâu")
+    if said.urls:
+        assert said.urls == [portal("2.000829")], said.text
+    else:
+        assert said.payloads[0] == "ASK:khuyet-tat" and "CAT:2.000829" in said.payloads, said
+        assert all(len(t) <= 20 for t in said.titles), said
+
+
+def test_a_curated_answer_that_explains_the_request_is_kept(catalogue_chat):
+    said = catalogue_chat("xa-nui").ask("giấy xác nhận khuyết tật bị mất, xin cấp lại được không ạ")
+    assert not any(p.startswith("CAT:") for p in said.payloads), said
+    assert not said.text.startswith("I am not sure") and "Có phải bạn" not in said.text, said.text
