@@ -82,9 +82,9 @@ class CatalogueIndex:
 
     SHORTLIST = 12
     POOL = 200  # entries, by evidence, whose phrases are scored
-    CONTAINMENT = 0.5  # share of the best phrase's containment in the score
-    TITLE = 0.2  # share of the title's containment; the rest: all the evidence
-    EVIDENCE_HALF = 12.0  # summed feature weight at which the evidence counts half
+    CONTAINMENT = 0.1  # share of the best phrase's containment in the score
+    TITLE = 0.15  # share of the title's containment; the rest: all the evidence
+    EVIDENCE_HALF = 36.0  # summed feature weight at which the evidence counts half
     VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
 
     def __init__(self, procedures: Iterable[Procedure], thresholds: CatalogueThresholds | None = None,
