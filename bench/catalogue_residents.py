@@ -60,8 +60,10 @@ def failure(item: Prepared, answered: TierAnswer) -> str | None:
 
 
 def figures(counts: Tally) -> str:
-    return (f"found {counts.found_share:.3f}, rejection {counts.rejection:.3f}, wrong {counts.wrong_share:.3f} "
-            f"(catalogue tier's wrong {counts.wrong_tier_share:.3f})")
+    """found over in-scope lines, rejection over out-of-scope lines (each only when there are some)."""
+    parts = [f"found {counts.found_share:.3f}"] if counts.in_scope else []
+    parts += [f"rejection {counts.rejection:.3f}"] if counts.out_of_scope else []
+    return ", ".join(parts + [f"wrong {counts.wrong_share:.3f} (catalogue tier's {counts.wrong_tier_share:.3f})"])
 
 
 def count(item: Prepared, answered: TierAnswer) -> Tally:
