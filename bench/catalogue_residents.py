@@ -49,11 +49,12 @@ def failure(item: Prepared, answered: TierAnswer) -> str | None:
         "right code 2nd-3rd" if at <= 3 else "right code 4th-12th"
     if code is not None and not answered.from_catalogue:
         return f"curated {match.intent} answered its own procedure ({where})"
+    if code is not None:  # the catalogue's answer, or its sibling of a curated procedure
+        over = f", over curated {match.intent}" if match.decision == "answer" else ""
+        return f"catalogue answered another code ({where}{over})"
     if match.decision == "answer":
         return f"curated {match.intent} answered without a procedure ({where})"
     decision = answered.catalogue.decision if answered.catalogue is not None else "none"
-    if decision == "answer":
-        return f"catalogue answered another code ({where})"
     if decision == "clarify":
         return f"catalogue asked to choose ({where})"
     return f"no answer ({where})"
@@ -136,6 +137,12 @@ def run(items: list[Prepared], answers: list[TierAnswer], thresholds: object, ar
     print("per kind of wording:")
     for style, counts in styles.items():
         print(f"  {style:14} {counts.in_scope + counts.out_of_scope:4} lines  {figures(counts)}")
+    families = collections.Counter(
+        "curated intent answered its own procedure" if "answered its own procedure" in kind
+        else "curated intent answered without a procedure" if "answered without a procedure" in kind
+        else "out of scope → curated intent answered" if kind.startswith("out of scope → curated")
+        else kind.split(" (")[0] for kind in kinds.elements())
+    print("failures by family: " + ", ".join(f"{family} x{n}" for family, n in families.most_common()))
     print(f"{args.kinds} most frequent kinds of failure:")
     for kind, n in kinds.most_common(args.kinds):
         print(f"  {n:4}  {kind}")
