@@ -1,14 +1,27 @@
 """Choosing the catalogue tier's thresholds without any eval set.
 
-Held-out messages are generated from the catalogue itself: residents' openings and endings
-around an everyday keyword of a procedure or its short title, half without diacritics, some
-with a word dropped. Messages that no catalogue procedure fits are listed in
-knowledge/data/catalogue_out_of_scope.txt (with the knowledge base's small talk). The thresholds
-kept are those that answer the most generated questions while wrong answers stay ≤ 5 % and ≥ 90 % of the others are refused.
+Two sources of held-out messages, neither of them an eval set:
+- residents' messages written for this project (knowledge/data/catalogue_residents.tsv: story
+  first, without diacritics, teencode, English, and out-of-scope lines that share words with
+  procedures), each with every acceptable national code. The thresholds are chosen on them by
+  k-fold cross-validation, scored as `../shared/eval/score.py` scores a catalogue set: the
+  whole path the bot takes (curated intents first, `catalogue_tier.resolve`), found = answered
+  with an acceptable code, wrong = answered with any other code, rejection = out-of-scope
+  lines answered with no code;
+- messages generated from the catalogue itself (residents' openings and endings around an
+  everyday keyword or the short title, half without diacritics), far easier than real ones:
+  their figure is reported beside the other, for comparison.
+The thresholds kept answer the most messages while the catalogue tier's wrong answers stay ≤ 5 %
+of the lines and ≥ 90 % of the out-of-scope lines get no procedure; when no thresholds meet both,
+those that come closest. (A curated intent that answers a catalogue question with its own
+procedure is wrong whatever these thresholds are: it is counted in the figures, not in the bar
+they are chosen against.)
 """
 from __future__ import annotations
 
 import random
+import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
@@ -17,12 +30,16 @@ import yaml
 
 from knowledge.catalogue_index import (
     CatalogueIndex,
+    CatalogueMatch,
     CatalogueThresholds,
     Hit,
     Procedure,
 )
+from knowledge.catalogue_tier import TierAnswer, resolve
 from knowledge.content import EntryData
+from knowledge.matcher import Match
 from knowledge.normalize import strip_diacritics
+from knowledge.store import Snapshot
 
 OPENINGS = ("", "cho em hỏi", "cho mình hỏi", "xin hỏi", "chị ơi", "anh ơi cho hỏi", "nhà em muốn hỏi về",
             "tôi cần làm", "em muốn làm")
@@ -34,26 +51,238 @@ STORIES = ("", "", "nhà em ở quê, bố mẹ già rồi,", "năm nay em làm 
            "em mới về đây ở được mấy tháng,", "hôm trước em có lên xã nhưng chưa gặp ai,", "gia đình em đông con,",
            "em đang làm công nhân trên thành phố,", "ông bà em tuổi cao sức yếu,")
 MAX_WRONG, MIN_REJECTION = 0.05, 0.90
+FOLDS = 5
 OUT_OF_SCOPE = Path(__file__).parent / "data" / "catalogue_out_of_scope.txt"
+RESIDENTS = Path(__file__).parent / "data" / "catalogue_residents.tsv"
+# the thresholds tried: answer, margin, sure; then the clarify band below the answer threshold
+ANSWERS = tuple(x / 100 for x in range(30, 96, 2))
+MARGINS = tuple(x / 200 for x in range(0, 13))  # 0 to 0.06
+SURES = tuple(x / 100 for x in range(60, 102, 3))
+
+
+# ---------------------------------------------------------------------- residents' messages
+@dataclass(frozen=True)
+class Line:
+    """A resident's message and every national code that answers it (none: out of scope)."""
+    text: str
+    codes: frozenset[str]
+    note: str = ""
+
+    @property
+    def out_of_scope(self) -> bool:
+        return not self.codes
+
+    @property
+    def group(self) -> str:
+        """Lines about the same procedure stay in one fold; out-of-scope lines are each their own."""
+        return ",".join(sorted(self.codes)) if self.codes else f"none:{self.text}"
+
+
+def residents_lines(path: Path = RESIDENTS) -> list[Line]:
+    """The TSV's lines (header message, codes, note; codes comma-separated or `none`)."""
+    rows = path.read_text(encoding="utf-8").splitlines()
+    if not rows or rows[0].split("\t")[:2] != ["message", "codes"]:
+        raise ValueError(f"{path}: the header must start with message<TAB>codes")
+    lines = []
+    for row in rows[1:]:
+        if not row.strip():
+            continue
+        text, codes, *rest = row.split("\t")
+        found = frozenset(c.strip() for c in codes.split(",") if c.strip())
+        lines.append(Line(text, frozenset() if found == {"none"} else found, rest[0] if rest else ""))
+    return lines
 
 
 @dataclass
-class Report:
-    thresholds: CatalogueThresholds
-    found: float
-    rejection: float
-    wrong: float
-    positives: int
-    negatives: int
+class Prepared:
+    """A line with what does not depend on the catalogue's thresholds: the curated matcher's
+    decision, the catalogue's ranked hits, the top score and its lead over the first hit with
+    another title (what `CatalogueIndex.decide` compares), and the answers already worked out
+    for each kind of catalogue decision (the bot's answer depends on the thresholds only
+    through that decision, so a grid of thresholds costs a few comparisons per line)."""
+    line: Line
+    match: Match
+    hits: tuple[Hit, ...]
+    top: float
+    lead: float
+    answers: dict[str, TierAnswer]
+
+    def decision(self, t: CatalogueThresholds) -> str:
+        """The decision `CatalogueIndex.decide` takes on these hits with thresholds `t`."""
+        if not self.hits or self.top < t.clarify:
+            return "none"
+        if self.top >= t.sure or (self.top >= t.answer and self.lead >= t.margin):
+            return "answer"
+        return "clarify"
+
+    @classmethod
+    def of(cls, line: Line, match: Match, index: CatalogueIndex) -> Prepared:
+        hits = tuple(index.search(line.text))
+        top = hits[0].score if hits else 0.0
+        runner_up = next((h.score for h in hits[1:] if index.title(h.code) != index.title(hits[0].code)), 0.0)
+        return cls(line, match, hits, top, top - runner_up, {})
+
+
+def prepare(snapshot: Snapshot, index: CatalogueIndex, lines: Sequence[Line],
+            limit: int | None = None) -> list[Prepared]:
+    """`limit`: the longest message the bot reads (MAX_MESSAGE_CHARS), as `kb match` cuts it."""
+    out = []
+    for line in lines:
+        text = line.text[:limit] if limit else line.text
+        out.append(Prepared.of(Line(text, line.codes, line.note), snapshot.index.match(text), index))
+    return out
+
+
+@dataclass
+class Tally:
+    """Counts as score.py makes them."""
+    found: int = 0
+    in_scope: int = 0
+    refused: int = 0
+    out_of_scope: int = 0
+    wrong: int = 0
+    wrong_tier: int = 0  # the wrong answers the catalogue tier gave (the thresholds decide those)
+    refused_outright: int = 0  # out-of-scope lines without even a clarifying choice
+
+    def add(self, other: Tally) -> Tally:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+    @property
+    def found_share(self) -> float:
+        return self.found / max(self.in_scope, 1)
+
+    @property
+    def rejection(self) -> float:
+        return self.refused / max(self.out_of_scope, 1)
+
+    @property
+    def wrong_share(self) -> float:
+        return self.wrong / max(self.in_scope + self.out_of_scope, 1)
+
+    @property
+    def wrong_tier_share(self) -> float:
+        return self.wrong_tier / max(self.in_scope + self.out_of_scope, 1)
+
+    @property
+    def outright_rejection(self) -> float:
+        return self.refused_outright / max(self.out_of_scope, 1)
+
+    def meets(self) -> bool:
+        return self.wrong_tier_share <= MAX_WRONG and self.rejection >= MIN_REJECTION
+
+    def shortfall(self) -> float:
+        """How far from both bars (0 when met). The wrong answers counted are the catalogue
+        tier's: those of the curated intents do not move with these thresholds."""
+        return max(0.0, self.wrong_tier_share - MAX_WRONG) + max(0.0, MIN_REJECTION - self.rejection)
 
     def describe(self) -> str:
-        t = self.thresholds
-        return (f"answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}: "
-                f"held-out found {self.found:.3f}, "
-                f"rejection {self.rejection:.3f}, wrong {self.wrong:.3f} over {self.positives} generated questions "
-                f"and {self.negatives} out-of-scope phrasings")
+        return (f"found {self.found_share:.3f}, rejection {self.rejection:.3f}, wrong {self.wrong_share:.3f} "
+                f"(of which the catalogue tier's {self.wrong_tier_share:.3f}; "
+                f"{self.in_scope} in scope, {self.out_of_scope} out of scope)")
 
 
+class _Probe:
+    """The index's decision with other thresholds, from hits searched once (the index itself is
+    immutable): `resolve` asks it exactly as it asks the index."""
+
+    def __init__(self, index: CatalogueIndex, thresholds: CatalogueThresholds,
+                 hits: dict[str, tuple[Hit, ...]] | None = None):
+        self.thresholds, self._index, self._hits = thresholds, index, hits or {}
+
+    def title(self, code: str) -> str:
+        return self._index.title(code)
+
+    def procedure(self, code: str) -> Procedure | None:
+        return self._index.procedure(code)
+
+    def match(self, text: str, province: str | None = None) -> CatalogueMatch:
+        hits = self._hits.get(text)
+        return CatalogueIndex.decide(self, list(hits if hits is not None else self._index.search(text, province)))
+
+
+def answer(snapshot: Snapshot, index: CatalogueIndex, item: Prepared, thresholds: CatalogueThresholds) -> TierAnswer:
+    """What the bot answers to the line with these thresholds (the path of `kb match`)."""
+    decision = item.decision(thresholds)
+    known = item.answers.get(decision)
+    if known is None:
+        probe = _Probe(index, thresholds, {item.line.text: item.hits})
+        known = item.answers[decision] = resolve(snapshot, probe, item.line.text, match=item.match)  # type: ignore[arg-type]
+    return known
+
+
+def tally(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
+          thresholds: CatalogueThresholds) -> Tally:
+    counts = Tally()
+    for item in items:
+        answered = answer(snapshot, index, item, thresholds)
+        code = answered.code
+        if item.line.out_of_scope:
+            counts.out_of_scope += 1
+            counts.refused += code is None
+            counts.refused_outright += code is None and (answered.catalogue is None
+                                                         or answered.catalogue.decision == "none")
+            bad = code is not None
+        else:
+            counts.in_scope += 1
+            counts.found += code in item.line.codes
+            bad = code is not None and code not in item.line.codes
+        counts.wrong += bad
+        counts.wrong_tier += bad and answered.from_catalogue
+    return counts
+
+
+def choose(score: Callable[[CatalogueThresholds], Tally]) -> tuple[CatalogueThresholds, Tally]:
+    """The thresholds that answer the most lines within both bars (or come closest to them),
+    then the widest clarifying band that keeps ≥ 90 % of out-of-scope lines without a choice."""
+    best: tuple[tuple[float, float, float], CatalogueThresholds, Tally] | None = None
+    for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES):
+        if sure < answer_at:
+            continue
+        t = CatalogueThresholds(answer_at, margin, answer_at, sure)
+        counts = score(t)
+        key = (-counts.shortfall(), counts.found_share, counts.rejection)
+        if best is None or key > best[0]:
+            best = (key, t, counts)
+    assert best is not None
+    _, chosen, counts = best
+    for clarify in [x / 100 for x in range(int(round(chosen.answer * 100)) - 2, 19, -2)]:
+        t = CatalogueThresholds(chosen.answer, chosen.margin, clarify, chosen.sure)
+        wider = score(t)
+        if wider.outright_rejection < MIN_REJECTION:
+            break
+        chosen, counts = t, wider
+    return chosen, counts
+
+
+def folds(lines: Sequence[Prepared], k: int = FOLDS, seed: int = 13) -> list[list[Prepared]]:
+    """k folds of whole groups (a procedure's lines together), shuffled with a fixed seed."""
+    groups: dict[str, list[Prepared]] = {}
+    for item in lines:
+        groups.setdefault(item.line.group, []).append(item)
+    keys = sorted(groups, key=lambda g: zlib.crc32(g.encode()))
+    random.Random(seed).shuffle(keys)
+    out: list[list[Prepared]] = [[] for _ in range(k)]
+    for n, key in enumerate(keys):
+        out[n % k].extend(groups[key])
+    return out
+
+
+def cross_validate(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
+                   k: int = FOLDS) -> tuple[Tally, list[CatalogueThresholds]]:
+    """Held-out counts over k folds, each fold scored with thresholds chosen on the others."""
+    held_out, chosen = Tally(), []
+    parts = folds(items, k)
+    for n, test in enumerate(parts):
+        train = [item for m, part in enumerate(parts) if m != n for item in part]
+        thresholds, _ = choose(lambda t, train=train: tally(snapshot, index, train, t))
+        chosen.append(thresholds)
+        held_out.add(tally(snapshot, index, test, thresholds))
+    return held_out, chosen
+
+
+# ---------------------------------------------------------------------- generated questions
 def generated_questions(index: CatalogueIndex, count: int = 800, seed: int = 13) -> list[tuple[str, frozenset[str]]]:
     """(message, acceptable codes): about procedures residents ask for (those with everyday keywords)."""
     rng = random.Random(seed)
@@ -90,65 +319,73 @@ def out_of_scope_lines(entries: list[EntryData], path: Path = OUT_OF_SCOPE) -> l
     return own + [p for e in entries if e.kind == "meta" for p in e.phrasings]
 
 
-def calibrate(procedures: list[Procedure], entries: list[EntryData]) -> Report:
-    index = CatalogueIndex(procedures)
-    positives = [(index.search(text), gold) for text, gold in generated_questions(index)]
-    negatives = [index.search(text) for text in out_of_scope_lines(entries)]
-    best: Report | None = None
-    margins = [x / 200 for x in range(0, 13)]  # 0 to 0.06
-    answers, sures = [x / 100 for x in range(30, 96, 2)], [x / 100 for x in range(60, 102, 3)]
-    for answer, margin, sure in product(answers, margins, sures):
-        report = _score(index, CatalogueThresholds(answer, margin, answer, sure), positives, negatives)
-        if report.wrong <= MAX_WRONG and report.rejection >= MIN_REJECTION and (
-                best is None or (report.found, report.rejection) > (best.found, best.rejection)):
-            best = report
-    if best is None:
-        return _score(index, CatalogueThresholds(), positives, negatives)
-    # then the widest band of clarifying questions that still refuses enough out-of-scope lines
-    for clarify in [x / 100 for x in range(int(best.thresholds.answer * 100) - 2, 19, -2)]:
-        t = best.thresholds
-        report = _score(index, CatalogueThresholds(t.answer, t.margin, clarify, t.sure), positives, negatives)
-        if report.rejection < MIN_REJECTION:
-            break
-        best = report
-    return best
+def generated_tally(index: CatalogueIndex, entries: list[EntryData], thresholds: CatalogueThresholds) -> Tally:
+    """The catalogue tier alone on the generated questions and the out-of-scope list."""
+    probe = _Probe(index, thresholds)
+    counts = Tally()
+    for text, gold in generated_questions(index):
+        code = probe.match(text).code
+        counts.in_scope += 1
+        counts.found += code in gold
+        counts.wrong += code is not None and code not in gold
+        counts.wrong_tier += code is not None and code not in gold
+    for text in out_of_scope_lines(entries):
+        result = probe.match(text)
+        counts.out_of_scope += 1
+        counts.refused += result.code is None
+        counts.refused_outright += result.decision == "none"
+        counts.wrong += result.code is not None
+        counts.wrong_tier += result.code is not None
+    return counts
 
 
-def _score(index: CatalogueIndex, t: CatalogueThresholds, positives: list[tuple[list[Hit], frozenset[str]]],
-           negatives: list[list[Hit]]) -> Report:
-    decide = CatalogueIndex.decide
-    probe = _Probe(index, t)
-    found = wrong = 0
-    for hits, gold in positives:
-        result = decide(probe, hits)
-        found += result.code in gold
-        wrong += result.code is not None and result.code not in gold
-    refused = 0
-    for hits in negatives:
-        result = decide(probe, hits)
-        refused += result.decision == "none"
-        wrong += result.code is not None
-    total = len(positives) + len(negatives)
-    return Report(t, round(found / max(len(positives), 1), 3), round(refused / max(len(negatives), 1), 3),
-                  round(wrong / max(total, 1), 3), len(positives), len(negatives))
+# ---------------------------------------------------------------------- the whole calibration
+@dataclass
+class Report:
+    thresholds: CatalogueThresholds
+    held_out: Tally  # residents' lines, k-fold
+    fitted: Tally  # residents' lines, the thresholds kept (chosen on all of them)
+    generated: Tally  # generated questions and the out-of-scope list, the thresholds kept
+    fold_thresholds: list[CatalogueThresholds]
+    folds: int
+
+    def describe(self) -> str:
+        t = self.thresholds
+        met = "" if self.held_out.meets() else "  (below the bar: the tier's wrong ≤ 0.05, rejection ≥ 0.90)"
+        return "\n".join((
+            f"thresholds: answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}",
+            f"residents' messages, {self.folds}-fold cross-validation (held out): {self.held_out.describe()}{met}",
+            f"residents' messages, thresholds kept (chosen on all of them): {self.fitted.describe()}",
+            f"generated questions, thresholds kept (optimistic): {self.generated.describe()}",
+            "thresholds chosen per fold: " + "; ".join(f"{f.answer}/{f.margin}/{f.clarify}/{f.sure}"
+                                                       for f in self.fold_thresholds),
+        ))
 
 
-class _Probe:
-    """The index's decision with other thresholds (the index itself is immutable)."""
-
-    def __init__(self, index: CatalogueIndex, thresholds: CatalogueThresholds):
-        self.thresholds, self._index = thresholds, index
-
-    def title(self, code: str) -> str:
-        return self._index.title(code)
+def calibrate(snapshot: Snapshot, index: CatalogueIndex, entries: list[EntryData], lines: Sequence[Line] | None = None,
+              k: int = FOLDS, limit: int | None = None) -> Report:
+    """Thresholds chosen on the residents' messages (k-fold figures) and the generated figure."""
+    items = prepare(snapshot, index, residents_lines() if lines is None else lines, limit)
+    held_out, per_fold = cross_validate(snapshot, index, items, k)
+    thresholds, fitted = choose(lambda t: tally(snapshot, index, items, t))
+    return Report(thresholds, held_out, fitted, generated_tally(index, entries, thresholds), per_fold, k)
 
 
 def write_thresholds(report: Report, path: Path) -> None:
     t = report.thresholds
+
+    def figures(counts: Tally) -> dict[str, float]:
+        return {"found": round(counts.found_share, 3), "rejection": round(counts.rejection, 3),
+                "wrong": round(counts.wrong_share, 3), "wrong_catalogue_tier": round(counts.wrong_tier_share, 3)}
+
     data = {
         "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify, "sure": t.sure},
-        "held_out": {"found": report.found, "rejection": report.rejection, "wrong": report.wrong,
-                     "generated_questions": report.positives, "out_of_scope_lines": report.negatives},
+        "held_out": {**figures(report.held_out), "method": f"{report.folds}-fold cross-validation",
+                     "set": "knowledge/data/catalogue_residents.tsv",
+                     "in_scope_lines": report.held_out.in_scope, "out_of_scope_lines": report.held_out.out_of_scope},
+        "fitted": figures(report.fitted),
+        "generated": {**figures(report.generated), "generated_questions": report.generated.in_scope,
+                      "out_of_scope_lines": report.generated.out_of_scope},
     }
     header = ("# Written by `flask --app app catalogue calibrate` (knowledge/catalogue_calibrate.py); "
               "do not edit by hand.\n")

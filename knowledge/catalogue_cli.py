@@ -43,13 +43,28 @@ def ensure_catalogue() -> None:
 
 @catalogue_cli.command("calibrate")
 @click.option("--dry-run", is_flag=True, help="Print the thresholds without writing them.")
-def calibrate_command(dry_run: bool) -> None:
-    """Choose the catalogue's thresholds on held-out messages generated from the catalogue itself."""
-    from knowledge.catalogue_calibrate import calibrate, write_thresholds
-    from knowledge.catalogue_store import THRESHOLDS, procedures_from_database
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20),
+              help="Folds of the cross-validation over the residents' messages.")
+@click.option("--set", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Residents' messages (message<TAB>codes[<TAB>note]); default knowledge/data/catalogue_residents.tsv.")
+def calibrate_command(dry_run: bool, folds: int, path: Path | None) -> None:
+    """Choose the catalogue's thresholds by cross-validation over residents' messages written for
+    the project (the bot's whole path, curated intents first), and report the generated-question figure."""
+    from knowledge.catalogue_calibrate import calibrate, residents_lines, write_thresholds
+    from knowledge.catalogue_store import THRESHOLDS, catalogue
+    from knowledge.cli import ensure_knowledge_base
     from knowledge.content import load_entries
+    from knowledge.store import knowledge_base
 
-    report = calibrate(procedures_from_database(), load_entries())
+    ensure_knowledge_base()
+    ensure_catalogue()
+    index = catalogue().index()
+    if index is None:
+        click.echo("no catalogue imported: `flask --app app catalogue import DIR` first", err=True)
+        sys.exit(2)
+    lines = residents_lines(path) if path is not None else residents_lines()
+    report = calibrate(knowledge_base().snapshot(), index, load_entries(), lines, k=folds,
+                       limit=current_app.config["MAX_MESSAGE_CHARS"])
     click.echo(report.describe())
     if not dry_run:
         write_thresholds(report, THRESHOLDS)
