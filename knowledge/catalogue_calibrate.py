@@ -191,11 +191,8 @@ class _Probe:
                  hits: dict[str, tuple[Hit, ...]] | None = None):
         self.thresholds, self._index, self._hits = thresholds, index, hits or {}
 
-    def title(self, code: str) -> str:
-        return self._index.title(code)
-
-    def procedure(self, code: str) -> Procedure | None:
-        return self._index.procedure(code)
+    def __getattr__(self, name: str):
+        return getattr(self._index, name)  # everything but the decision is the index's own
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
         hits = self._hits.get(text)

@@ -84,7 +84,10 @@ class CatalogueIndex:
     POOL = 200  # entries, by evidence, whose phrases are scored
     CONTAINMENT = 0.1  # share of the best phrase's containment in the score
     TITLE = 0.15  # share of the title's containment; the rest: all the evidence
-    EVIDENCE_HALF = 36.0  # summed feature weight at which the evidence counts half
+    # the evidence counts half at the weight of this many of the rarest features (a feature's
+    # weight grows with the catalogue's size: the bar is set in features, not in weight)
+    EVIDENCE_HALF = 4.2
+    COVERAGE = 0.5  # the weight of the share of the message a procedure explains
     VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
 
     def __init__(self, procedures: Iterable[Procedure], thresholds: CatalogueThresholds | None = None,
@@ -149,6 +152,7 @@ class CatalogueIndex:
                 df[f] = df.get(f, 0) + 1
         n = max(len(self.procedures), 1)
         self.weights = {f: math.log(1 + n / d) for f, d in df.items()}
+        self.rarest = math.log(1 + n)
         self.feature_id = {f: i for i, f in enumerate(self.weights)}
         self.feature_weight = np.array(list(self.weights.values()), dtype=np.float64)
         self.phrase_entry = np.array(phrase_entry, dtype=np.int64)
@@ -222,7 +226,10 @@ class CatalogueIndex:
         containment = np.square(matched[phrases]) * self.phrase_factor[phrases]
         contained = np.maximum.reduceat(containment, offsets)
         # evidence saturates: a long message that tells a story first is not diluted by it
-        support = evidence[candidates] / (evidence[candidates] + self.EVIDENCE_HALF)
+        half = self.EVIDENCE_HALF * self.rarest
+        # a long story is not diluted by its story; a short question counts by what it all says
+        support = np.maximum(evidence[candidates] / (evidence[candidates] + half),
+                             self.COVERAGE * evidence[candidates] / weights.sum())
         # the title's own words tell siblings apart ("nhập" or "thôi" quốc tịch) when a keyword fits them all
         titled = np.square(matched[self.title_phrase[candidates]]) * self.phrase_factor[self.title_phrase[candidates]]
         scores = (self.CONTAINMENT * contained + self.TITLE * titled

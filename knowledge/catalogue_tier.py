@@ -19,7 +19,7 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 # message (summed feature weight) that the curated intent's phrasings never use, and at least
 # UNEXPLAINED_SHARE of what only the curated intent explains: "người khuyết tật có được luật sư
 # miễn phí không" names the disability, but asks for legal aid.
-UNEXPLAINED_MIN = 12.0
+UNEXPLAINED_MIN = 8.0
 UNEXPLAINED_SHARE = 0.75
 
 
@@ -62,11 +62,11 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
         if index is None:
             return TierAnswer(match, None, own)
         found = index.match(text, province)
-        if _overrules(snapshot, index, text, match, found):
-            return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
         narrower = _named_sibling(found, own) if own else None
         if narrower is not None:
             return TierAnswer(match, narrower, narrower.code)
+        if _overrules(snapshot, index, text, match, found):
+            return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
         return TierAnswer(match, None, own)
     found = _local_phrasing(text, local or [], index) or index.match(text, province)
     if found.decision == "clarify" and out_of_scope(snapshot, match):

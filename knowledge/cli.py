@@ -47,7 +47,8 @@ def match_command(details: bool) -> None:
     for line in sys.stdin:
         answered = resolve(snapshot, tier, line.rstrip("\n")[:limit])
         result = answered.match
-        answer = {"intent": result.intent, "score": result.score, "catalogue": answered.code}
+        intent = "none" if answered.contested else result.intent  # the bot does not answer with it
+        answer = {"intent": intent, "score": result.score, "catalogue": answered.code}
         if details:
             answer["decision"] = result.decision
             answer["candidates"] = [[c.intent, c.score] for c in result.candidates]

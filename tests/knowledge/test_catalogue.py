@@ -11,6 +11,7 @@ from infra.db import session_scope
 from infra.models import CatalogueEntry, CatalogueNote, Commune
 from knowledge.catalogue_index import CatalogueIndex, Procedure
 from knowledge.catalogue_terms import TITLE_LIMIT, everyday_keywords, everyday_title
+from knowledge.catalogue_store import load_thresholds
 
 
 def _import(runner, folder):
@@ -67,7 +68,7 @@ def _index() -> CatalogueIndex:
     return CatalogueIndex(Procedure(code=r["code"], name=r["name"], formality_id=r["id"], kind=r["type"],
                                     province=r["departmentPromulgate"] if r["type"] == "SPECIFIC" else None,
                                     categories=tuple(r["categories"]), targets=tuple(r["formalityTargetType"]),
-                                    departments=tuple(r["departments"])) for r in RECORDS)
+                                    departments=tuple(r["departments"])) for r in RECORDS, load_thresholds())
 
 
 @pytest.mark.parametrize("message, code", [
