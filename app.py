@@ -43,11 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from channels.privacy import purge_job  # registers the channels' share of residents' data with bot.privacy
 
-    # conversation text older than RETENTION_DAYS goes (also `flask --app app privacy purge`)
+    # conversation text older than RETENTION_DAYS and prepared form data past PREFILL_TTL go
+    # (also `flask --app app privacy purge`)
     app.extensions["jobs"].every(app.config["PRIVACY_PURGE_SECONDS"], purge_job)
-
-    # prepared form data past PREFILL_TTL is deleted by the workers too, not only by a cron job
-    app.extensions["jobs"].every(60 * 60, _purge_expired_prefill)
 
     _register_blueprints(app)
     _register_cli(app)
@@ -62,14 +60,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     # the platforms' event POSTs are answered before Flask's request machinery (webhooks/ingress.py)
     app.wsgi_app = WebhookIngress(app, app.wsgi_app)
     return app
-
-
-def _purge_expired_prefill() -> None:
-    from infra.db import get_session
-    from procedures import prefill
-
-    prefill.purge_expired()
-    get_session().commit()
 
 
 def create_production_app() -> Flask:

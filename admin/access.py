@@ -7,19 +7,17 @@ and the `load_*` helpers fetch an object only through that commune.
 from __future__ import annotations
 
 from functools import wraps
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from flask import abort, g
 from flask_login import current_user, login_required
 from sqlalchemy import Select, select
 
 from admin.models import EntryRevision, StaffUser
+from channels.models import DeadLetter
 from infra.db import get_session
 from infra.models import Commune, Entry, HandoffRequest, MessageLog
 from knowledge.ownership import entry_owner, visible_to
-
-if TYPE_CHECKING:
-    from channels.models import DeadLetter
 
 def communes_of(user: StaffUser) -> Select:
     query = select(Commune).order_by(Commune.name)
@@ -104,11 +102,8 @@ def load_revision(commune: Commune, revision_id: int) -> EntryRevision:
 
 
 def load_dead_letter(commune: Commune | None, letter_id: int) -> DeadLetter:
-    """A dead letter of this commune, or with None one of no commune (a `super_page`'s); admin.undelivered
-    has none without the channels package."""
-    from admin.undelivered import DeadLetter
-
-    letter = get_session().get(DeadLetter, letter_id) if DeadLetter is not None else None
+    """A dead letter of this commune, or with None one of no commune (a `super_page`'s)."""
+    letter = get_session().get(DeadLetter, letter_id)
     if letter is None or letter.commune_id != (commune.id if commune is not None else None):
         abort(404)
     return letter

@@ -57,7 +57,7 @@ class InboxDecision(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     plain: Mapped[str] = mapped_column(String(2000))
-    action: Mapped[str] = mapped_column(String(20))  # phrasing | entry | dismiss
+    action: Mapped[str] = mapped_column(String(20))  # phrasing | entry | catalogue | dismiss
     entry_id: Mapped[str | None] = mapped_column(String(80))
     username: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

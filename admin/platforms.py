@@ -11,21 +11,14 @@ from i18n import N_
 from infra.db import get_session
 from infra.models import Commune
 
-try:
-    from channels import crypto, tenancy
-    from channels.models import FACEBOOK, ZALO, ChannelAccount
-except ImportError:  # a build without the channels package: the settings page has no platform section
-    tenancy = None
+from channels import crypto, tenancy
+from channels.models import FACEBOOK, ZALO, ChannelAccount
 
 TOKEN_FIELDS = {"facebook": ("access_token",), "zalo": ("access_token", "refresh_token")}
 
 
 class PlatformError(ValueError):
     pass
-
-
-def available() -> bool:
-    return tenancy is not None
 
 
 def summaries(commune: Commune) -> dict[str, dict | None]:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from i18n import N_
 from infra.db import get_session
 from infra.models import Commune, Entry, MessageLog
+from procedures.prefill_models import PortalClick
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 QUESTION_DECISIONS = ("answer", "clarify", "none")  # turns where the resident asked something in words
@@ -31,8 +32,7 @@ class Stats:
     start: date
     end: date
     days: list[Day]
-    procedures: list[tuple[str, str, int, int | None]] = field(default_factory=list)  # id, name, answers, clicks
-    clicks_available: bool = False
+    procedures: list[tuple[str, str, int, int]] = field(default_factory=list)  # id, name, answers, clicks
 
     @property
     def messages(self) -> int:
@@ -96,25 +96,19 @@ def compute(commune: Commune, first: date, last: date) -> Stats:
         elif decision == "none":
             day.unanswered += 1
     stats = Stats(first, last, list(days.values()))
-    clicks = _clicks(commune, since, until)
-    stats.clicks_available = clicks is not None
-    stats.procedures = _procedures(answers, clicks or Counter())
+    stats.procedures = _procedures(answers, _clicks(commune, since, until))
     return stats
 
 
-def _procedures(answers: Counter, clicks: Counter, limit: int = 10) -> list[tuple[str, str, int, int | None]]:
+def _procedures(answers: Counter, clicks: Counter, limit: int = 10) -> list[tuple[str, str, int, int]]:
     ids = set(answers) | set(clicks)
     entries = {e.id: e for e in get_session().scalars(select(Entry).where(Entry.id.in_(ids), Entry.kind == "procedure"))}
     ranked = sorted(entries, key=lambda i: (-answers[i], -clicks[i], i))[:limit]
     return [(i, entries[i].name_vi, answers[i], clicks[i]) for i in ranked]
 
 
-def _clicks(commune: Commune, since: datetime, until: datetime) -> Counter | None:
-    """Portal click-throughs per procedure, when the guided flows record them (procedures.prefill_models)."""
-    try:
-        from procedures.prefill_models import PortalClick
-    except ImportError:
-        return None
+def _clicks(commune: Commune, since: datetime, until: datetime) -> Counter:
+    """Portal click-throughs per procedure, as the guided flows record them."""
     rows = get_session().execute(
         select(PortalClick.flow_id).where(PortalClick.commune_id == commune.id, PortalClick.created_at >= since,
                                           PortalClick.created_at < until))

@@ -20,12 +20,8 @@ from infra.db import get_session
 from infra.sealing import unseal
 from infra.models import Commune, HandoffRequest
 
-try:
-    from channels.models import DeadLetter, Delivery
-    from channels.worker import DEAD_LETTER
-except ImportError:  # a build without the channels package has no dead letters to show
-    DeadLetter = Delivery = None
-    DEAD_LETTER = "dead-letter"
+from channels.models import DeadLetter, Delivery
+from channels.worker import DEAD_LETTER
 
 NOT_ANSWERED = "not_answered"  # channels.worker: the event itself failed; body is the event, not a reply
 MAX_ROWS = 200
@@ -76,10 +72,6 @@ class LetterRow:
     can_send_again: bool  # a reply part (not a message the bot failed on) still waiting
 
 
-def available() -> bool:
-    return DeadLetter is not None
-
-
 def reason_text(reason: str) -> str | None:
     """The msgid explaining `reason`, or None for a code this admin does not know (shown as is)."""
     return REASON_TEXTS.get(reason)
@@ -119,8 +111,6 @@ def _of(commune: Commune | None):
 
 
 def unresolved_count(commune: Commune | None) -> int:
-    if not available():
-        return 0
     return get_session().scalar(select(func.count()).select_from(DeadLetter).where(
         _of(commune), DeadLetter.resolved_at.is_(None))) or 0
 
@@ -128,8 +118,6 @@ def unresolved_count(commune: Commune | None) -> int:
 def letters(commune: Commune | None, handled: bool = False) -> tuple[list[LetterRow], int]:
     """The commune's (None: no commune's) unresolved, or with `handled` resolved, dead letters,
     newest first, and their total."""
-    if not available():
-        return [], 0
     state = DeadLetter.resolved_at.is_not(None) if handled else DeadLetter.resolved_at.is_(None)
     where = (_of(commune), state)
     total = get_session().scalar(select(func.count()).select_from(DeadLetter).where(*where)) or 0
@@ -192,7 +180,7 @@ class LineProblem:
 
 def staff_line_problems(line_ids: list[int]) -> dict[int, LineProblem]:
     """For staff lines sent to a platform: those whose delivery failed or was skipped, by line id."""
-    if not available() or not line_ids:
+    if not line_ids:
         return {}
     keys = {staff_event_key(line_id): line_id for line_id in line_ids}
     rows = get_session().execute(

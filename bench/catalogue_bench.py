@@ -11,17 +11,13 @@ the everyday keywords and titles, half without diacritics, with story openings.
 """
 from __future__ import annotations
 
-import os
 import resource
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rapidfuzz import process, utils  # noqa: E402
-
+from bench.query_timing import build, plain_scan, report, time_queries  # noqa: E402
 from knowledge.catalogue_calibrate import generated_questions  # noqa: E402
 from knowledge.catalogue_import import read_snapshot  # noqa: E402
 from knowledge.catalogue_index import CatalogueIndex, Procedure  # noqa: E402
@@ -34,50 +30,21 @@ def procedures(folder: Path) -> list[Procedure]:
                       departments=tuple(r["departments"])) for r in read_snapshot(folder)]
 
 
-def timed(fn, items, clock) -> list[float]:
-    out = []
-    for item in items:
-        start = clock()
-        fn(item)
-        out.append((clock() - start) * 1000)
-    return out
-
-
 def run(folder: Path = DEFAULT_SNAPSHOT, queries: int = 2000) -> None:
     procs = procedures(folder)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start, start_cpu = time.perf_counter(), time.thread_time()
-    index = CatalogueIndex(procs, load_thresholds())
-    build_s, build_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
+    index, build_s, build_cpu = build(lambda: CatalogueIndex(procs, load_thresholds()))
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     texts = [text for text, _gold in generated_questions(index, count=queries, seed=21)]
-    match = lambda text: index.match(text, "Tỉnh Thanh Hóa")  # noqa: E731 - the province filter is part of a query
-    for text in texts[:50]:
-        match(text)
-    ours = timed(match, texts, time.perf_counter)
-    ours_cpu = timed(match, texts, time.thread_time)
-    phrases = [p for i, proc in enumerate(index.procedures)
-               for p in [proc.name, index.titles[i], *index.keywords[i]]]
-    choices = [utils.default_process(p) for p in phrases]
-    sample = texts[:200]
-    scan = lambda text: process.extractOne(utils.default_process(text), choices, processor=None)  # noqa: E731
-    plain = timed(scan, sample, time.perf_counter)
-    plain_cpu = timed(scan, sample, time.thread_time)
-
-    def p95(values: list[float]) -> float:
-        return statistics.quantiles(values, n=20)[-1]
-
+    ours = time_queries(lambda text: index.match(text, "Tỉnh Thanh Hóa"), texts)  # the province filter is part of a query
+    scan = plain_scan(p for i, proc in enumerate(index.procedures)
+                      for p in [proc.name, index.titles[i], *index.keywords[i]])
+    plain = time_queries(scan, texts[:200], warm=0)
     print(f"catalogue: {len(procs)} procedures in the snapshot, {len(index.procedures)} searchable, "
           f"{len(index.phrase_entry)} phrases, {len(index.weights)} features")
-    print(f"index build: {build_s:.2f} s wall, {build_cpu:.2f} s CPU")
-    for name, wall, cpu in (("catalogue tier", ours, ours_cpu), ("plain extractOne (WRatio) scan", plain, plain_cpu)):
-        print(f"{name}: {len(wall)} queries, median {statistics.median(wall):.3f} ms wall "
-              f"({statistics.median(cpu):.3f} ms CPU), p95 {p95(wall):.3f} ms wall ({p95(cpu):.3f} ms CPU)")
-    print(f"speed-up of the medians: {statistics.median(plain) / statistics.median(ours):.0f}x wall, "
-          f"{statistics.median(plain_cpu) / statistics.median(ours_cpu):.0f}x CPU")
-    print(f"memory: peak resident set {rss_after / 1024:.0f} MB with the index loaded "
-          f"(the index added about {(rss_after - rss_before) / 1024:.0f} MB)")
-    print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min)")
+    report(build_s, build_cpu, "catalogue tier", ours, plain, extra=[
+        f"memory: peak resident set {rss_after / 1024:.0f} MB with the index loaded "
+        f"(the index added about {(rss_after - rss_before) / 1024:.0f} MB)"])
 
 
 if __name__ == "__main__":

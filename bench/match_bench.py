@@ -18,17 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rapidfuzz import process, utils  # noqa: E402
-
+from bench.query_timing import build, plain_scan, report, time_queries  # noqa: E402
 from knowledge.content import load_entries  # noqa: E402
 from knowledge.matcher import MatchIndex  # noqa: E402
 from knowledge.normalize import strip_diacritics  # noqa: E402
@@ -83,17 +79,6 @@ def build_queries(real: list[tuple[str, list[str]]], count: int, rng: random.Ran
     return queries
 
 
-def timed(fn, items, clock=time.perf_counter) -> list[float]:
-    """Milliseconds per item. With clock=time.thread_time, the CPU time of this thread only:
-    what one core spends, whatever else the machine is doing."""
-    out = []
-    for item in items:
-        start = clock()
-        fn(item)
-        out.append((clock() - start) * 1000)
-    return out
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--entries", type=int, default=5000)
@@ -115,35 +100,14 @@ def main() -> None:
     pairs = [(intent, text) for intent, texts in entries for text in texts]
     queries = build_queries(real, args.queries, rng)
 
-    start, start_cpu = time.perf_counter(), time.thread_time()
-    index = MatchIndex(pairs, kinds={e.id: e.kind for e in load_entries()})  # frames apply as in the bot
-    build_s, build_cpu = time.perf_counter() - start, time.thread_time() - start_cpu
-
-    for q in queries[:50]:  # warm caches the way a running process has them
-        index.match(q)
-    ours = timed(index.match, queries)
-    ours_cpu = timed(index.match, queries, clock=time.thread_time)
-
-    choices = [utils.default_process(text) for _intent, text in pairs]
-    baseline_queries = queries[: min(len(queries), 300)]  # the scan is slow; 300 queries give a stable median
-    def scan(query: str):
-        return process.extractOne(utils.default_process(query), choices, processor=None)
-
-    plain = timed(scan, baseline_queries)
-    plain_cpu = timed(scan, baseline_queries, clock=time.thread_time)
-
-    def p95(values: list[float]) -> float:
-        return statistics.quantiles(values, n=20)[-1]
-
+    kinds = {e.id: e.kind for e in load_entries()}
+    index, build_s, build_cpu = build(lambda: MatchIndex(pairs, kinds=kinds))  # frames apply as in the bot
+    ours = time_queries(index.match, queries)
+    # the scan is slow; 300 queries give a stable median
+    plain = time_queries(plain_scan(text for _intent, text in pairs), queries[:300], warm=0)
     print(f"knowledge base: {len(entries)} entries, {len(pairs)} phrasings "
           f"({'portal catalogue' if CATALOG.exists() else 'recombined phrasings'} for the extra entries)")
-    print(f"index build: {build_s:.2f} s wall, {build_cpu:.2f} s CPU")
-    for name, wall, cpu in (("matcher", ours, ours_cpu), ("plain extractOne (WRatio) scan", plain, plain_cpu)):
-        print(f"{name}: {len(wall)} queries, median {statistics.median(wall):.3f} ms wall "
-              f"({statistics.median(cpu):.3f} ms CPU), p95 {p95(wall):.3f} ms wall ({p95(cpu):.3f} ms CPU)")
-    print(f"speed-up of the medians: {statistics.median(plain) / statistics.median(ours):.0f}x wall, "
-          f"{statistics.median(plain_cpu) / statistics.median(ours_cpu):.0f}x CPU")
-    print(f"load average during the run: {os.getloadavg()[0]:.2f} (1 min)")
+    report(build_s, build_cpu, "matcher", ours, plain)
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def _with_current_commune(turn: Turn, value: str, name: str) -> tuple[str, list[
     place = communes.resolve(value)
     if place is None or not place.converted:
         return value, []
-    message = "After the 2025 reorganisation this place is now: {place}."
+    message = N_("After the 2025 reorganisation this place is now: {place}.")
     note = Reply(turn._(message, place=place.label), redacted=turn._(message, place=field_placeholder(turn, name)))
     return f"{value} ({place.label})", [note]
 

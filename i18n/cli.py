@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "babel.cfg"
 CATALOGUES = ROOT / "i18n"
 TEMPLATE = CATALOGUES / "messages.pot"
-KEYWORDS = ("_", "N_")  # `turn._(...)` / `_(...)` calls and the N_ marker of i18n/__init__.py
+# `turn._(...)` / `_(...)` calls, the N_ marker of i18n/__init__.py, and i18n.gettext(lang, message)
+KEYWORDS = ("_", "N_", "gettext:2")
 
 # A {placeholder} of str.format (i18n.gettext fills them); pybabel only checks %-style ones.
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")

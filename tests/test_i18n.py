@@ -45,6 +45,8 @@ def test_extraction_finds_calls_markers_and_render_helpers(extracted):
     assert set(ONLINE_LEVELS.values()) <= ids  # N_() table values, translated at run time
     assert set(SECTION_TITLES.values()) <= ids
     assert "I will reply in Vietnamese from now on. How can I help you?" in ids
+    assert "Your message was long: I read only its first {limit} characters." in ids  # i18n.gettext(lang, ...)
+    assert "Sorry, I did not catch that. Please tap one of the choices." in ids  # N_() returned by a helper
     assert len(ids) >= 45
 
 

@@ -12,14 +12,14 @@ from admin.blueprint import bp
 from admin.i18n import _
 from infra.db import get_session
 from infra.models import CatalogueEntry, CatalogueNote, CataloguePhrasing, Commune
-from knowledge.catalogue_store import catalogue
+from knowledge.catalogue_store import bump_version, catalogue
 from knowledge.catalogue_terms import everyday_title
 
 PAGE = 50
 MAX_NOTE = 1000
 
 
-def _search(query: str) -> list[CatalogueEntry]:
+def search_catalogue(query: str) -> list[CatalogueEntry]:
     """Residents' words find procedures through the catalogue index; a code or official words by name."""
     session = get_session()
     if not query:
@@ -37,7 +37,7 @@ def _search(query: str) -> list[CatalogueEntry]:
     return [found[c] for c in codes if c in found]
 
 
-def _entry(code: str) -> CatalogueEntry:
+def catalogue_entry_or_404(code: str) -> CatalogueEntry:
     entry = get_session().get(CatalogueEntry, code)
     if entry is None:
         abort(404)
@@ -48,7 +48,7 @@ def _entry(code: str) -> CatalogueEntry:
 @commune_page
 def catalogue_list(commune: Commune):
     query = (request.args.get("q") or "").strip()[:200]
-    entries = _search(query)
+    entries = search_catalogue(query)
     noted = set(get_session().scalars(select(CatalogueNote.code).where(CatalogueNote.commune_id == commune.id)))
     return render_template("admin/catalogue_list.html", commune=commune, q=query, noted=noted,
                            rows=[(e, everyday_title(e.name)) for e in entries])
@@ -57,7 +57,7 @@ def catalogue_list(commune: Commune):
 @bp.get("/c/<slug>/catalogue/<code>")
 @commune_page
 def catalogue_entry(commune: Commune, code: str):
-    entry = _entry(code)
+    entry = catalogue_entry_or_404(code)
     session = get_session()
     note = session.scalar(select(CatalogueNote).where(CatalogueNote.code == code, CatalogueNote.commune_id == commune.id))
     phrasings = session.scalars(select(CataloguePhrasing).where(
@@ -76,7 +76,7 @@ def _field(name: str) -> str | None:
 @bp.post("/c/<slug>/catalogue/<code>/note")
 @commune_page
 def catalogue_note(commune: Commune, code: str):
-    _entry(code)
+    catalogue_entry_or_404(code)
     session = get_session()
     note = session.scalar(select(CatalogueNote).where(CatalogueNote.code == code, CatalogueNote.commune_id == commune.id))
     desk, fee, papers = _field("desk"), _field("fee"), _field("papers")
@@ -96,15 +96,26 @@ def catalogue_note(commune: Commune, code: str):
 @bp.post("/c/<slug>/catalogue/<code>/phrasing")
 @commune_page
 def catalogue_phrasing(commune: Commune, code: str):
-    _entry(code)
-    text = " ".join((request.form.get("text") or "").split())
-    if not text or len(text) > 500:
-        abort(400, _("A phrasing needs 1 to 500 characters."))
-    session = get_session()
-    exists = session.scalar(select(CataloguePhrasing.id).where(
-        CataloguePhrasing.code == code, CataloguePhrasing.commune_id == commune.id, CataloguePhrasing.text == text))
-    if exists is None:
-        session.add(CataloguePhrasing(code=code, commune_id=commune.id, text=text))
-        session.commit()
+    catalogue_entry_or_404(code)
+    add_catalogue_phrasing(commune, code, request.form.get("text"))
     flash(_("Saved. Residents of this commune see it in the next answer."))
     return redirect(url_for("admin.catalogue_entry", slug=commune.slug, code=code))
+
+
+def add_catalogue_phrasing(commune: Commune, code: str, raw_text: str | None, national: bool = False) -> None:
+    """The commune's own phrasing of a catalogue procedure (read at answer time, so its residents
+    are answered from the next message on); a super admin's `national` one goes into every
+    process's index, for every commune. The caller checks who may add a national one."""
+    text = " ".join((raw_text or "").split())
+    if not text or len(text) > 500:
+        abort(400, _("A phrasing needs 1 to 500 characters."))
+    owner = None if national else commune.id
+    session = get_session()
+    exists = session.scalar(select(CataloguePhrasing.id).where(
+        CataloguePhrasing.code == code, CataloguePhrasing.text == text,
+        CataloguePhrasing.commune_id.is_(None) if owner is None else CataloguePhrasing.commune_id == owner))
+    if exists is None:
+        session.add(CataloguePhrasing(code=code, commune_id=owner, text=text))
+        session.commit()
+        if owner is None:
+            bump_version()

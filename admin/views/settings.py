@@ -65,11 +65,10 @@ def apply_settings(commune: Commune, form) -> None:
     commune.police_hours = police_hours
     if is_super():  # the province decides which province admins manage the commune
         commune.province = _field(form, "province", 200)
-    if platforms.available():
-        try:
-            platforms.save(commune, form)
-        except platforms.PlatformError as exc:
-            raise SettingsError(_(str(exc))) from None
+    try:
+        platforms.save(commune, form)
+    except platforms.PlatformError as exc:
+        raise SettingsError(_(str(exc))) from None
 
 
 def _rows(hours: dict) -> list[list[str]]:
@@ -96,4 +95,4 @@ def settings(commune: Commune):
                            days=hours.get("days") or [], periods=_rows(hours),
                            police_days=police.get("days") or [], police_periods=_rows(police),
                            can_edit_province=is_super(),
-                           accounts=platforms.summaries(commune) if platforms.available() else None), (400 if error else 200)
+                           accounts=platforms.summaries(commune)), (400 if error else 200)

@@ -41,7 +41,7 @@ def stats_csv(commune: Commune):
     if request.args.get("table") == "procedures":
         writer.writerow(["procedure", "name", "answers", "portal_clicks"])
         for row in data.procedures:
-            writer.writerow([row[0], row[1], row[2], row[3] if data.clicks_available else ""])
+            writer.writerow([row[0], row[1], row[2], row[3]])
         name = "procedures"
     else:
         writer.writerow(["date", "messages", "answered", "clarified", "unanswered"])

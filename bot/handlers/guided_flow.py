@@ -15,6 +15,7 @@ from bot import flow_session as session
 from bot import office_hours, payloads, prefill_collect
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
+from i18n import N_
 from procedures import answers, prefill, render, validators
 from procedures import flow as flows
 from procedures.flow_render import summary
@@ -228,9 +229,9 @@ def _answer_text(turn: Turn, state: dict, text: str, written: str) -> list[Reply
 
 def _understand(turn: Turn, question: dict, text: str) -> tuple[object, str]:
     if question["kind"] == "yes_no":
-        return answers.yes_no(text), "Sorry, I did not catch that. Please answer yes or no (\"có\" / \"không\")."
+        return answers.yes_no(text), N_("Sorry, I did not catch that. Please answer yes or no (\"có\" / \"không\").")
     if question["kind"] == "choice":
-        return answers.choice(text, question["choices"], turn.lang), "Sorry, I did not catch that. Please tap one of the choices."
+        return answers.choice(text, question["choices"], turn.lang), N_("Sorry, I did not catch that. Please tap one of the choices.")
     checked = validators.check_date(text)
     return (validators.parse_date(text) if checked.ok else None), (checked.error or validators.DATE_ERROR)
 

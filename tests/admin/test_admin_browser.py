@@ -6,7 +6,10 @@ from __future__ import annotations
 import pytest
 
 from admin_helpers import PASSWORD
+from catalogue_snapshot import record, write_snapshot
+
 from i18n import gettext
+from knowledge.catalogue_store import import_snapshot
 
 HOURS_TEXT = "Thứ Hai–Thứ Sáu"
 
@@ -83,6 +86,28 @@ def test_attach_an_unanswered_question_and_the_bot_answers_it(browser, server):
     assert HOURS_TEXT in _ask(chat, question)
     admin.goto(f"{server}/admin/c/demo/unanswered")
     assert admin.locator("section.question", has_text=question).count() == 0
+
+
+def test_attach_an_unanswered_question_to_a_catalogue_procedure_on_a_phone(browser, server, app, tmp_path):
+    with app.app_context():
+        import_snapshot(write_snapshot(tmp_path / "snapshot"))
+    question = "cho hỏi vụ cái mạch nước sau vườn nhà em với"
+    chat = _open_chat(browser, server)
+    _ask(chat, question)
+    assert chat.locator("#log li.bot a[href*='thu-tuc-hanh-chinh']").count() == 0
+    admin = _log_in(browser, server, "staff-a")
+    admin.goto(f"{server}/admin/c/demo/unanswered")
+    admin.locator("section.question", has_text=question).locator("a[href$='/catalogue']").click()
+    admin.fill("input[name=q]", "khoan giếng")
+    admin.click("form.search button[type=submit]")
+    row = admin.locator("ul.entries li", has_text="1.001662")
+    row.wait_for()
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
+    row.locator("button[type=submit]").click()
+    admin.locator(".flash").wait_for()
+    assert admin.locator("section.question", has_text=question).count() == 0
+    _ask(chat, question)
+    assert chat.locator(f"#log li.bot a[href$='{record('1.001662')['id']}']").count() == 1
 
 
 def test_reply_to_a_handover_reaches_the_web_chat(browser, server):

@@ -100,9 +100,9 @@ class FakePlatform:
         if request.path.endswith("/me/messages") and request.method == "POST":
             response = self._facebook(request)
         elif request.path == "/v3.0/oa/message/cs" and request.method == "POST":
-            response = self._zalo_send(request)
+            response = self._zalo(request, template=False)
         elif request.path == "/v3.0/oa/message/template" and request.method == "POST":
-            response = self._zalo_template(request)
+            response = self._zalo(request, template=True)
         elif request.path == "/v4/oa/access_token" and request.method == "POST":
             response = self._zalo_oauth(request)
         elif request.path.endswith("/me") and request.method == "GET":
@@ -211,50 +211,39 @@ class FakePlatform:
             return self._json({"error": -216, "message": "Access token is invalid"})
         return self._json({"error": 0, "message": "Success", "data": {"oa_id": oa, "name": "OA"}})
 
-    def _zalo_send(self, request: Request) -> Response:
+    def _zalo(self, request: Request, template: bool) -> Response:
+        """A customer-service message to a follower (/message/cs) or a ZBS template by user id
+        (/message/template, outreach.md §4.2): errors with HTTP 200, like the OA API."""
         body = request.get_json(silent=True)
-        call = self._record("zalo", request, body)
+        call = self._record("zalo_template" if template else "zalo", request, body)
         oa = self.zalo_tokens.get(request.headers.get("Access-Token", ""))
         call.headers["X-OA"] = oa
         if oa is None:
             call.outcome = "invalid_token"
             return self._json({"error": -216, "message": "Access token is invalid"})
-        failure = self._next_failure()
-        if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("user_id") in self.blocked:
-            failure = "zalo_-227"
-        if failure is None and isinstance(body, dict) and body.get("recipient", {}).get("user_id") in self.outside_window:
-            failure = "zalo_-230"
+        failure = self._next_failure() or self._zalo_rules(body, template)
         if failure is None and self._over_limit(f"zalo:{oa}"):
             failure = "zalo_-32"
         if failure:
             return self._serve_failure(call, failure, lambda f: self._json(
                 {"error": int(f.split("_", 1)[1]), "message": f"fake error {f}"}))
-        user = body["recipient"]["user_id"]
-        return self._json({"data": {"message_id": f"z{next(self._ids)}", "user_id": user,
-                                    "sent_time": str(int(time.time() * 1000))}, "error": 0, "message": "Success"})
+        data = {"message_id": f"{'t' if template else 'z'}{next(self._ids)}",
+                "user_id": body["user_id"] if template else body["recipient"]["user_id"],
+                "sent_time": str(int(time.time() * 1000))}
+        if template:
+            data["quota"] = {"quota_type": "purchase_quota", "remain": 4821}
+        return self._json({"error": 0, "message": "Success", "data": data})
 
-    def _zalo_template(self, request: Request) -> Response:
-        """ZBS template by user id (outreach.md §4.2): errors with HTTP 200, like the OA API."""
-        body = request.get_json(silent=True)
-        call = self._record("zalo_template", request, body)
-        oa = self.zalo_tokens.get(request.headers.get("Access-Token", ""))
-        call.headers["X-OA"] = oa
-        if oa is None:
-            call.outcome = "invalid_token"
-            return self._json({"error": -216, "message": "Access token is invalid"})
-        failure = self._next_failure()
-        if failure is None and (not isinstance(body, dict) or body.get("template_id") not in self.zalo_templates):
-            failure = "zalo_-131"
-        if failure is None and body.get("user_id") in self.blocked:
-            failure = "zalo_-114"
-        if failure is None and self._over_limit(f"zalo:{oa}"):
-            failure = "zalo_-32"
-        if failure:
-            return self._serve_failure(call, failure, lambda f: self._json(
-                {"error": int(f.split("_", 1)[1]), "message": f"fake error {f}"}))
-        return self._json({"error": 0, "message": "Success", "data": {
-            "message_id": f"t{next(self._ids)}", "user_id": body["user_id"], "sent_time": str(int(time.time() * 1000)),
-            "quota": {"quota_type": "purchase_quota", "remain": 4821}}})
+    def _zalo_rules(self, body: object, template: bool) -> str | None:
+        """A template must be approved; a blocked follower or one outside the window is refused."""
+        if template:
+            if not isinstance(body, dict) or body.get("template_id") not in self.zalo_templates:
+                return "zalo_-131"
+            return "zalo_-114" if body.get("user_id") in self.blocked else None
+        user = (body.get("recipient") or {}).get("user_id") if isinstance(body, dict) else None
+        if user in self.blocked:
+            return "zalo_-227"
+        return "zalo_-230" if user in self.outside_window else None
 
     def _zalo_oauth(self, request: Request) -> Response:
         form = request.form.to_dict()

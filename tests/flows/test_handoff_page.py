@@ -1,6 +1,7 @@
 """The hand-off page /go/<token> and its redirect, through the Flask client."""
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -150,3 +151,10 @@ class TestPurge:
         assert runner.invoke(args=["flows", "purge"]).output.startswith("deleted 1 ")
         with app.app_context():
             assert get_session().scalars(select(PrefillRecord)).all() == []
+
+    def test_the_scheduled_retention_purge_deletes_expired_records(self, chat, runner, app):
+        """The workers' one scheduled purge (`privacy purge`) takes expired prepared forms too."""
+        prepared_page(chat())
+        assert json.loads(runner.invoke(args=["privacy", "purge"]).output)["prepared_forms"] == 0
+        time.sleep(1.2)
+        assert json.loads(runner.invoke(args=["privacy", "purge"]).output)["prepared_forms"] == 1
