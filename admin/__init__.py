@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     from admin import auth
     from admin.blueprint import bp
     from admin.views import (campaigns, catalogue, dead_letters, faq, handover, home, privacy,  # noqa: F401
-                             settings, stats, unanswered)  # (routes on bp)
+                             procedures, settings, stats, unanswered)  # (routes on bp)
 
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"

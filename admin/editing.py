@@ -1,4 +1,5 @@
-"""Changing the knowledge base from the admin: answers, commune answers, phrasings, entries, rollback.
+"""Changing the knowledge base from the admin: answers, commune answers (a FAQ's text, or a
+procedure's own facts: procedures/commune_facts.py), phrasings, entries, rollback.
 
 Every change writes an EntryRevision (who, when, before, after), commits, and bumps the
 knowledge-base version so every process rebuilds its matcher and answers at once.
@@ -18,6 +19,7 @@ from infra.db import get_session
 from infra.models import Commune, Entry, Phrasing
 from knowledge.normalize import normalize_vietnamese
 from knowledge.store import bump_version
+from procedures.commune_facts import FIELDS as FACT_FIELDS, LIMITS as FACT_LIMITS
 
 MAX_ANSWER = 4000
 MAX_PHRASING = 500
@@ -44,6 +46,21 @@ def clean_answer(vi: str | None, en: str | None) -> dict:
     if max(len(answer["vi"]), len(answer["en"])) > MAX_ANSWER:
         raise EditError(N_("The answer is too long."))
     return answer
+
+
+def clean_facts(form) -> dict | None:
+    """A commune's facts about a procedure from the form's `<field>_vi` / `<field>_en` boxes:
+    {field: {vi, en}} for the fields it wrote, None when it wrote none (the national text again)."""
+    facts = {}
+    for field in FACT_FIELDS:
+        text = {lang: (form.get(f"{field}_{lang}") or "").strip().replace("\r\n", "\n") for lang in ("vi", "en")}
+        if text["en"] and not text["vi"]:
+            raise EditError(N_("Write the Vietnamese text first; the English one is optional."))
+        if max(len(text["vi"]), len(text["en"])) > FACT_LIMITS[field]:
+            raise EditError(N_("A text for this commune is too long."))
+        if text["vi"]:
+            facts[field] = text
+    return facts or None
 
 
 def override_of(commune: Commune, entry: Entry) -> CommuneAnswer | None:
@@ -192,6 +209,8 @@ def _lines(value) -> list[str]:
         return []
     if isinstance(value, dict) and set(value) <= {"vi", "en"}:
         return [f"[{lang}] {line}" for lang in ("vi", "en") for line in (value.get(lang) or "").splitlines()]
+    if isinstance(value, dict) and all(isinstance(v, dict) for v in value.values()):  # a procedure's facts
+        return [f"{key} {line}" for key in sorted(value) for line in _lines(value[key])]
     if isinstance(value, dict):
         return [f"{key}: {value[key]}" for key in sorted(value)]
     return [str(value)]

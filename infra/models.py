@@ -108,13 +108,14 @@ class MessageLog(Base):
 
 
 class CommuneAnswer(Base):
-    """A commune's own answer to a national entry, shown to its residents instead of the national one."""
+    """A commune's own answer to a national entry, shown to its residents instead of the national one:
+    a FAQ's {vi, en} text, or a procedure's {field: {vi, en}} note, place, fee, papers and hours."""
     __tablename__ = "commune_answers"
     __table_args__ = (UniqueConstraint("commune_id", "entry_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     entry_id: Mapped[str] = mapped_column(ForeignKey("kb_entries.id", ondelete="CASCADE"))
-    answer: Mapped[dict] = mapped_column(JSON)  # {"vi": ..., "en": ...}
+    answer: Mapped[dict] = mapped_column(JSON)  # {"vi": ..., "en": ...}, or {"fee": {"vi": ..., "en": ...}, ...}
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

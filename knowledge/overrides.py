@@ -1,4 +1,5 @@
-"""A commune's own answer to a national entry, written by its staff and shown to its residents.
+"""A commune's own answer to a national entry, written by its staff and shown to its residents:
+the text of a FAQ answer, or a procedure's own facts (procedures/commune_facts.py).
 
 Each process caches all commune answers and drops the cache when the knowledge-base version
 moves; every admin write bumps that version, so all processes see an edit at once.
@@ -30,7 +31,8 @@ def _answers() -> dict[tuple[int, str], dict]:
 
 
 def commune_answer(commune: Commune | None, entry: Entry) -> dict | None:
-    """The commune's {vi, en} answer replacing the national one, or None."""
+    """The commune's answer replacing the national one, or None: {vi, en} for a FAQ entry,
+    {field: {vi, en}} (note, place, fee, papers, hours) for a procedure."""
     if commune is None:
         return None
     return _answers().get((commune.id, entry.id))

@@ -10,11 +10,12 @@ that is not known is said to be unknown and the resident is sent to the office, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from i18n import N_
 from infra.models import Commune
+from procedures import commune_facts
 
 Localize = Callable[[object], str | None]
 Gettext = Callable[..., str]
@@ -60,6 +61,7 @@ class Office:
     address: str | None = None
     phone: str | None = None
     hours: str | None = None
+    own: bool = False  # `name` is the commune's own words for the place (procedures.commune_facts)
 
 
 def office_kind(content: dict) -> str:
@@ -67,7 +69,16 @@ def office_kind(content: dict) -> str:
 
 
 def office_for(content: dict, commune: Commune | None, describe: Describe, loc: Localize, _: Gettext) -> Office:
-    """The place that handles this procedure for this commune, with its own address and hours."""
+    """The place that handles this procedure for this commune, with its own address and hours; the
+    place and hours the commune wrote for this procedure, when it did."""
+    office = _national_office(content, commune, describe, loc, _)
+    place, hours = loc(commune_facts.own(content, "place")), loc(commune_facts.own(content, "hours"))
+    if place:
+        office = replace(office, name=place, address=None, own=True)
+    return replace(office, hours=hours) if hours else office
+
+
+def _national_office(content: dict, commune: Commune | None, describe: Describe, loc: Localize, _: Gettext) -> Office:
     kind = office_kind(content)
     if kind == "police":
         name = commune.police_name if commune and commune.police_name else _police_name(commune, _)
@@ -162,39 +173,55 @@ def heading(content: dict, loc: Localize) -> str:
 
 def first_answer(content: dict, aspect: str | None, yes_no: bool, office: Office, loc: Localize, _: Gettext,
                  quick: dict | None = None) -> str:
-    """The first reply to a question about a procedure: what was asked, in a few lines."""
-    head = heading(content, loc)
+    """The first reply to a question about a procedure: what was asked, in a few lines, then the
+    commune's note when it wrote one."""
+    head, note = heading(content, loc), note_line(content, loc, _)
     if quick is not None:
-        return _fit([head, loc(quick["answer"])])
+        return _fit([head, loc(quick["answer"]), note])
     if aspect == "papers":
-        return _papers_short(content, office, loc, _)
+        return _papers_short(content, office, loc, _, note)
     if aspect == "fee":
-        return _fit([head, fee_line(content, office, loc, _)])
+        return _fit([head, fee_line(content, office, loc, _), note])
     if aspect == "time":
-        return _fit([head, time_line(content, office, loc, _), deadline_line(content, loc, _)])
+        return _fit([head, time_line(content, office, loc, _), note, deadline_line(content, loc, _)])
     if aspect == "online":
-        return _fit([head, online_answer(content, office, loc, _, yes_no)])
+        return _fit([head, online_answer(content, office, loc, _, yes_no), note])
     if aspect == "place":
-        return _fit([head, office_lines(office, _), _online_short(content, office, _)])
+        return _fit([head, office_lines(office, _), note, _online_short(content, office, _)])
     place = place_line(office, _)
-    summary = _fit([resident_text(content, "summary", loc) or ""], FIRST_ANSWER_LIMIT - len(head) - len(place) - 2)
-    return _fit([head, summary, place, deadline_line(content, loc, _)])
+    room = FIRST_ANSWER_LIMIT - len(head) - len(place) - (len(note) + 1 if note else 0) - 2
+    summary = _fit([resident_text(content, "summary", loc) or ""], room)
+    return _fit([head, summary, place, note, deadline_line(content, loc, _)])
 
 
-def _papers_short(content: dict, office: Office, loc: Localize, _: Gettext) -> str:
+def note_line(content: dict, loc: Localize, _: Gettext) -> str | None:
+    """The commune's note about this procedure, as its residents read it under every answer."""
+    note = loc(commune_facts.own(content, "note"))
+    return _("📌 Note from your commune: {note}", note=note) if note else None
+
+
+def paper_items(content: dict, loc: Localize) -> list[str]:
+    """The papers to prepare, one a line: the commune's list when it wrote one, else the national one."""
+    own = commune_facts.own(content, "papers")
+    if own:
+        return commune_facts.papers(loc(own))
     items = [plain(loc(d)) for d in content.get("documents") or []]
-    items = [i for i in items if i]
+    return [i for i in items if i]
+
+
+def _papers_short(content: dict, office: Office, loc: Localize, _: Gettext, note: str | None = None) -> str:
+    items = paper_items(content, loc)
     if not items:
-        return _fit([heading(content, loc), _("📄 The list of papers is {unknown}.", unknown=unknown(office, _))])
+        return _fit([heading(content, loc), _("📄 The list of papers is {unknown}.", unknown=unknown(office, _)), note])
     lines = [heading(content, loc), _("📄 Papers to prepare:")]
-    limit = FIRST_ANSWER_LIMIT - 60  # room for the "and n more" line
+    limit = FIRST_ANSWER_LIMIT - 60 - (len(note) + 1 if note else 0)  # room for "and n more" and the note
     for n, item in enumerate(items, 1):
         line = f"{n}. {item}"
         if len("\n".join(lines + [line])) > limit:
             lines.append(_("… and {count} more: tap \"Papers\".", count=len(items) - n + 1))
             break
         lines.append(line)
-    return _fit(lines)
+    return _fit(lines + [note])
 
 
 def fee_line(content: dict, office: Office, loc: Localize, _: Gettext) -> str:
@@ -228,9 +255,9 @@ def _online_short(content: dict, office: Office, _: Gettext) -> str:
 
 def place_line(office: Office, _: Gettext) -> str:
     """The office on one line: '🏛 Where: Police of xã An Bình, 12 Trần Phú (Mon–Fri ...)'."""
-    if office.kind == "elsewhere":
+    if office.kind == "elsewhere" and not office.own:
         return _("🏛 Where: {place}", place=office.name)
-    if office.kind == "police":
+    if office.own or office.kind == "police":
         place = office.name + (f", {office.address}" if office.address else "")
     elif office.name:
         place = _("the one-stop desk of {commune}", commune=office.name) + (f", {office.address}" if office.address else "")
@@ -241,9 +268,11 @@ def place_line(office: Office, _: Gettext) -> str:
 
 def office_lines(office: Office, _: Gettext) -> str:
     """The office in full: name and address, hours, phone (or what is missing and whom to ask)."""
-    if office.kind == "elsewhere":
+    if office.kind == "elsewhere" and not office.own:
         return _("🏛 Where: {place}", place=office.name)
-    if office.kind == "police":
+    if office.own:
+        text = _("In person: {place}.", place=office.name.rstrip(" ."))
+    elif office.kind == "police":
         if not office.address:
             text = _("In person: {police}. This commune has not entered the police post's address here yet; "
                      "ask the People's Committee.", police=office.name)
@@ -263,8 +292,7 @@ def office_lines(office: Office, _: Gettext) -> str:
 # --------------------------------------------------------------------------- one tap away
 
 def documents(content: dict, office: Office, loc: Localize, _: Gettext) -> str:
-    items = [plain(loc(d)) for d in content.get("documents") or []]
-    items = [i for i in items if i]
+    items = paper_items(content, loc)
     if not items:
         return _("📄 The list of papers is {unknown}.", unknown=unknown(office, _))
     return "\n".join([_("📄 Papers to prepare:")] + [f"{n}. {item}" for n, item in enumerate(items, 1)])

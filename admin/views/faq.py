@@ -198,13 +198,16 @@ def rollback(commune: Commune, revision_id: int):
     entry = load_entry(commune, revision.entry_id)
     if not _may_roll_back(revision):
         abort(403)
+    back = url_for("admin.history", slug=commune.slug, entry_id=entry.id)
+    if request.form.get("back") == "procedure" and entry.kind == "procedure":  # from its "for our commune" page
+        back = url_for("admin.procedure_page", slug=commune.slug, procedure_id=entry.id)
     try:
         editing.rollback(revision, entry, commune, current_user.username)
     except EditError as exc:
         flash(_(str(exc)))
-        return redirect(url_for("admin.history", slug=commune.slug, entry_id=entry.id))
+        return redirect(back)
     flash(_("Change rolled back."))
-    return redirect(url_for("admin.history", slug=commune.slug, entry_id=entry.id))
+    return redirect(back)
 
 
 @bp.route("/c/<slug>/faq/new", methods=["GET", "POST"])

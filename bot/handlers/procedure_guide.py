@@ -2,6 +2,8 @@
 (the fee, the place, the time, the papers, online or not, yes or no first), and the rest is one
 tap away: papers, fee, time, online submission and the details (official name, national code,
 legal basis, the caveats of our sources). Every reply ends with the procedure's portal link.
+A commune's own place, fee, papers and hours replace the national ones for its residents, and its
+note follows every reply (procedures/commune_facts.py).
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from bot.context import Turn
 from bot.flow_session import payload as flow_payload
 from bot.messages import Button, QuickReply, Reply
 from i18n import N_
-from procedures import render
+from knowledge.overrides import commune_answer
+from procedures import commune_facts, render
 from procedures.flow import has_flow
 from procedures.portal import build_portal_link
 
@@ -52,7 +55,8 @@ def show(turn: Turn, procedure: str, section: str, remember: bool = True, questi
         if not steps or steps[-1] != [procedure, section]:
             steps.append([procedure, section])
         del steps[:-10]
-    content = _for_case(turn, procedure, entry.content, question)
+    content = _for_case(turn, procedure, commune_facts.merged(entry.content, commune_answer(turn.commune, entry)),
+                        question)
     text, shown = _text(turn, content, section, question)
     return [Reply(text, quick_replies=_choices(turn, procedure, shown), buttons=_portal_button(turn, content))]
 
@@ -88,11 +92,12 @@ def _text(turn: Turn, content: dict, section: str, question: str | None) -> tupl
         quick = _quick_answer(content, question) if asked.yes_no or asked.aspect is None else None
         text = render.first_answer(content, asked.aspect, asked.yes_no, place, loc, _, quick)
         return text, aspects.SECTION_OF.get(asked.aspect, "overview") if quick is None else "overview"
+    note = render.note_line(content, loc, _)
     if section == "details":
-        return render.details(content, loc, _), section
+        return "\n".join(filter(None, [render.details(content, loc, _), note])), section
     body = {"documents": render.documents, "fee": render.fee, "time": render.time,
             "online": render.online}[section](content, place, loc, _)
-    return f"{render.heading(content, loc)}\n{body}", section
+    return "\n".join(filter(None, [render.heading(content, loc), body, note])), section
 
 
 def _quick_answer(content: dict, question: str | None) -> dict | None:

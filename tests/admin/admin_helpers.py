@@ -19,6 +19,15 @@ def login(client, username: str, password: str = PASSWORD):
                                              "csrf_token": csrf_token(client)})
 
 
+def log_in_page(page, server: str, username: str) -> None:
+    """Log a Playwright page in through the login form, as a clerk would."""
+    page.goto(f"{server}/admin/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url(f"{server}/admin/c/**")
+
+
 def post(client, path: str, data: dict | None = None, token_page: str = "/admin/c/demo/faq"):
     """POST a form as a browser would: with the CSRF token of the session."""
     token = csrf_token(client, token_page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from admin_helpers import PASSWORD
+from admin_helpers import log_in_page
 from catalogue_snapshot import record, write_snapshot
 
 from i18n import gettext
@@ -28,11 +28,7 @@ def _page(browser):
 
 def _log_in(browser, server: str, username: str):
     page = _page(browser)
-    page.goto(f"{server}/admin/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url(f"{server}/admin/c/**")
+    log_in_page(page, server, username)
     return page
 
 

@@ -42,7 +42,7 @@ def b_data(app, world, root):
 
 
 def _url(rule: str, slug: str, ids: dict) -> str:
-    return (rule.replace("<slug>", slug).replace("<entry_id>", ids["entry"])
+    return (rule.replace("<slug>", slug).replace("<entry_id>", ids["entry"]).replace("<procedure_id>", ids["entry"])
             .replace("<int:phrasing_id>", str(ids["phrasing"])).replace("<int:revision_id>", str(ids["revision"]))
             .replace("<int:message_id>", str(ids["message"])).replace("<int:handoff_id>", str(ids["handoff"]))
             .replace("<int:letter_id>", str(ids["letter"])))
@@ -102,7 +102,7 @@ def test_other_commune_objects_refused_through_own_commune(app, b_data, staff_a)
     before = _snapshot(app)
     checked = 0
     for rule, method in _commune_rules(app):
-        if not any(part in rule for part in ("<entry_id>", "<int:")):
+        if not any(part in rule for part in ("<entry_id>", "<procedure_id>", "<int:")):
             continue
         url = _url(rule, "demo", b_data)
         response = staff_a.get(url) if method == "GET" else staff_a.post(url, data={**FORM, "csrf_token": token,

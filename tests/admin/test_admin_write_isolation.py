@@ -64,7 +64,7 @@ def a_objects(app, world, staff_a, tmp_path) -> dict:
             "<int:handoff_id>": str(session.scalar(select(HandoffRequest.id).where(
                 HandoffRequest.commune_id == world["a"]))),
             "<int:letter_id>": str(letter_id),
-            "<code>": WELL,
+            "<code>": WELL, "<procedure_id>": "khai-sinh",
             "<int:campaign_id>": str(campaign_id), "<action>": "start",
             "own_entry": entry.id,
         }
@@ -80,7 +80,8 @@ FORM = {"text": LEAK, "scope": "commune", "vi": "Câu trả lời riêng của x
         "enabled": "0", "name_vi": "Mục mới của xã A", "name_en": "A's new entry", "phrasings": "xã A hỏi riêng",
         "entry_id": "faq-dia-chi", "confirm": "1", "name": "Xã An Bình mới", "phone": "0236 111 222",
         "address": "Địa chỉ mới của xã A", "days": ["0", "1"], "start0": "08:00", "end0": "11:00",
-        "channel": "webchat", "user": "resident-a", "language": "vi", "username": "staff-a", "code": WELL}
+        "channel": "webchat", "user": "resident-a", "language": "vi", "username": "staff-a", "code": WELL,
+        "note_vi": "Xã A nhận hồ sơ khai sinh cả sáng thứ Bảy", "fee_vi": "Xã A: bản sao 5.000 đồng"}
 
 
 def test_every_admin_write_by_a_clerk_of_a_leaves_b_answers_unchanged(app, world, staff_a, tmp_path):
@@ -107,7 +108,7 @@ def test_every_admin_write_by_a_clerk_of_a_leaves_b_answers_unchanged(app, world
     # the writes that change what A's residents are told went through
     for rule in ("/admin/c/<slug>/faq/<entry_id>/phrasings", "/admin/c/<slug>/faq/<entry_id>/answer",
                  "/admin/c/<slug>/faq/new", "/admin/c/<slug>/settings",
-                 "/admin/c/<slug>/unanswered/<int:message_id>/catalogue"):
+                 "/admin/c/<slug>/unanswered/<int:message_id>/catalogue", "/admin/c/<slug>/procedures/<procedure_id>"):
         assert done[rule] == 302, (rule, done[rule])
     # A national entry changes only by a super admin: the clerk's phrasing is commune A's
     with app.app_context():
