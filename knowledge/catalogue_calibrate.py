@@ -33,7 +33,6 @@ from knowledge.catalogue_index import (
     CatalogueMatch,
     CatalogueThresholds,
     Hit,
-    Procedure,
 )
 from knowledge.catalogue_tier import TierAnswer, resolve
 from knowledge.content import EntryData

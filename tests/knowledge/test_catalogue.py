@@ -65,10 +65,10 @@ def test_every_title_fits_a_phone_heading_and_keeps_the_point():
 
 
 def _index() -> CatalogueIndex:
-    return CatalogueIndex(Procedure(code=r["code"], name=r["name"], formality_id=r["id"], kind=r["type"],
+    return CatalogueIndex([Procedure(code=r["code"], name=r["name"], formality_id=r["id"], kind=r["type"],
                                     province=r["departmentPromulgate"] if r["type"] == "SPECIFIC" else None,
                                     categories=tuple(r["categories"]), targets=tuple(r["formalityTargetType"]),
-                                    departments=tuple(r["departments"])) for r in RECORDS, load_thresholds())
+                                    departments=tuple(r["departments"])) for r in RECORDS], load_thresholds())
 
 
 @pytest.mark.parametrize("message, code", [
