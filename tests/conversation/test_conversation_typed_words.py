@@ -35,7 +35,7 @@ def test_typing_a_button_title_does_what_the_button_does(chat, typed, section):
 def test_a_typed_title_at_the_end_of_a_guided_flow(chat):
     """"chuan bi thong tin" typed under the checklist starts collecting the form details."""
     chat.push_payload("FLOW:start:khai-sinh")
-    for answer in ("registered_before:no", "born_in_vn:yes", "foreign_parent:no", "parents_married:yes"):
+    for answer in ("first_time:yes", "born_in_vn:yes", "parents_vietnamese:yes", "parents_married:yes"):
         chat.push_payload(f"FLOW:ans:{answer}")
     chat.inbox.clear()
     checklist = chat.push_message("12/3/2025")[-1]

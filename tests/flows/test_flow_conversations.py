@@ -14,14 +14,14 @@ RECENT_EN = RECENT.strftime("%d %B %Y")
 
 # flow, opening message, typed answers, texts expected in the result, text expected in the portal link
 CASES = [
-    ("khai-sinh", "đăng ký khai sinh cho con", ["chưa", "có", "không", "rồi", RECENT_SLASH],
+    ("khai-sinh", "đăng ký khai sinh cho con", ["đúng", "có", "có", "rồi", RECENT_SLASH],
      ["1.001193", "Bạn đang trong hạn 60 ngày", "Giấy chứng sinh", "2.000986"], "019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7"),
-    ("khai-sinh", "dang ky khai sinh", ["chua", "co", "ko", "chua", "co", "ngay 1 thang 1 nam 2020"],
+    ("khai-sinh", "dang ky khai sinh", ["dung", "co", "co", "chua", "co", "ngay 1 thang 1 nam 2020"],
      ["1.000689", "Hội đồng nhân dân tỉnh", "3 và 8 ngày"], "019d2bfd-3faf-768a-9224-9cb889436133"),
-    ("khai-sinh", "Birth registration", ["no", "yes", "yes"],
+    ("khai-sinh", "Birth registration", ["yes", "yes", "no"],
      ["2.000528", "1 working day", "not confirmed"], "019d2bfd-8662-763f-927f-dc039ede198c"),
-    ("khai-sinh", "dang ky khai sinh", ["roi"], ["2.000635", "8.000 đồng", "1.004884"], "019d2bfd-867c-72db-b6a7-dcbd8c763807"),
-    ("khai-sinh", "Birth registration", ["no", "no"], ["Child born abroad", "ask the one-stop desk"], None),
+    ("khai-sinh", "dang ky khai sinh", ["khong"], ["2.000635", "8.000 đồng", "1.004884"], "019d2bfd-867c-72db-b6a7-dcbd8c763807"),
+    ("khai-sinh", "Birth registration", ["yes", "no"], ["Child born abroad", "ask the one-stop desk"], None),
     ("khai-tu", "đăng ký khai tử", [RECENT_WORDS, "rồi"],
      ["1.000656", "đăng ký khai tử đúng hạn", "1.003197", "Giấy báo tử"], "019d2bfd-3fac-7489-b53b-9c6c958f2da4"),
     ("khai-tu", "khai tu", ["1/1/2020", "chua", "co"],
@@ -45,10 +45,10 @@ CASES = [
      ["công chứng hoặc chứng thực", "20.000 đồng/lần", "60 ngày"], "019d2bf7-7704"),
     ("thuong-tru", "Permanent residence registration", ["my own home", "no", "yes"],
      ["land use right certificate", "10,000 VND"], "019d2bf7-7704"),
-    ("tam-tru", "đăng ký tạm trú", ["không", "nhiều người", "không", "không", "có"],
+    ("tam-tru", "đăng ký tạm trú", ["có", "nhiều người", "không", "không", "có"],
      ["1.004194", "danh sách", "5.000 đồng/người", "03 ngày làm việc"], "019d2bf7-770b"),
-    ("tam-tru", "dang ky tam tru", ["co", "ko"], ["1.002755", "15.000 đồng", "15 ngày trước"], "019d2bf7-6762-77ee-9a0c-965773ce7afe"),
-    ("tam-tru", "Temporary residence registration", ["no", "one person", "yes", "yes", "yes"],
+    ("tam-tru", "dang ky tam tru", ["ko", "ko"], ["1.002755", "15.000 đồng", "15 ngày trước"], "019d2bf7-6762-77ee-9a0c-965773ce7afe"),
+    ("tam-tru", "Temporary residence registration", ["yes", "one person", "yes", "yes", "yes"],
      ["7,000 VND", "no proof of a lawful home", "consent of a parent"], "019d2bf7-770b"),
     ("can-cuoc", "làm căn cước", ["làm thẻ lần đầu", "chưa"], ["1.014062", "not confirmed" if False else "hỏi cán bộ"],
      "019d2bf7-9e16-74eb-bb7b-a492aadf15a0"),
@@ -129,7 +129,7 @@ def test_typed_step_by_step_starts_the_flow_of_the_guide_on_screen(chat):
     resident = chat()
     resident.say("đăng ký tạm trú")
     resident.say("hướng dẫn từng bước")
-    assert "Bạn đang có tạm trú ở đây" in resident.text
+    assert "Bạn đăng ký tạm trú mới phải không" in resident.text
     other = chat()
     other.say("huong dan tung buoc dang ky ket hon")
     assert "Đây là lần đầu hai bạn đăng ký kết hôn" in other.text
