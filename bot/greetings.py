@@ -16,6 +16,7 @@ from knowledge.normalize import strip_diacritics
 DATA = Path(__file__).parent / "data" / "greetings.yaml"
 _WORD = re.compile(r"[\w']+")
 _LEADING_PUNCTUATION = re.compile(r"^[\W_]+")
+MAX_OPENERS = 2  # "dạ em chào …": at most a softener and a pronoun before the greeting
 
 
 def _plain(word: str) -> str:
@@ -23,22 +24,26 @@ def _plain(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+def _phrases() -> tuple[list[tuple[str, ...]], list[tuple[str, ...]], frozenset[str]]:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
 
     def words(phrases: list[str]) -> list[tuple[str, ...]]:  # longest first: "chào buổi sáng" before "chào"
         return sorted({tuple(_plain(w) for w in p.split()) for p in phrases}, key=len, reverse=True)
-    return words(data["greetings"]), words(data["addressees"])
+    return words(data["greetings"]), words(data["addressees"]), frozenset(_plain(w) for w in data["openers"])
 
 
 def without_greeting(text: str) -> str | None:
     """The text after a leading greeting and whom it addresses ("" for a bare greeting);
-    None when the text does not start with a greeting."""
+    None when the text does not start with a greeting. The greeting may follow a softener or the
+    speaker's own pronoun ("dạ em chào anh chị, …"): Vietnamese puts the speaker before "chào"."""
     words = list(_WORD.finditer(text))
     plain = [_plain(w.group()) for w in words]
-    greetings, addressees = _phrases()
-    at = _consume(plain, 0, greetings)
-    if at == 0:
+    greetings, addressees, openers = _phrases()
+    start = 0
+    while start < min(len(plain), MAX_OPENERS) and plain[start] in openers:
+        start += 1
+    at = _consume(plain, start, greetings)
+    if at == start:
         return None
     while (after := _consume(plain, at, addressees)) > at:
         at = after

@@ -160,3 +160,81 @@ def test_the_abolished_household_book_is_not_asked_for():
         assert "Sổ hộ khẩu" not in documents, content["id"]
         if record is not None and "Sổ hộ khẩu" in json.dumps(record.get("executionCases"), ensure_ascii=False):
             assert "hộ khẩu" in json.dumps(content["sources"], ensure_ascii=False).lower(), content["id"]
+
+
+# --------------------------------------------------------------------------- facts the portal states
+
+ASKS_THE_DESK = re.compile(r"hỏi cán bộ|chưa xác nhận", re.IGNORECASE)
+TIMED = {"WORKING_DAY", "DAY"}  # the portal's "OTHER" unit says nothing about how long
+
+
+def portal_papers(record: dict) -> list[str]:
+    return [p["name"] for case in record.get("executionCases") or [] for p in case.get("profileComponents") or []]
+
+
+def portal_times(record: dict) -> set[int]:
+    """The processing times the portal gives with a unit (days or working days), cases and methods."""
+    times = {c["processingDay"]["qty"] for c in record.get("cases") or []
+             if (c.get("processingDay") or {}).get("type") in TIMED}
+    return times | {m["processingTime"] for m in record.get("executionMethods") or []
+                    if m.get("processingTimeUnit") in TIMED}
+
+
+def portal_fees(record: dict) -> set[int]:
+    """The amounts the portal gives itself; empty when it says "set by the Provincial People's Council"."""
+    fees = [f for m in record.get("executionMethods") or [] for f in m.get("fees") or []] + (record.get("fees") or [])
+    if any("Hội đồng nhân dân" in (f.get("description") or "") for f in fees):
+        return set()
+    return {int(f["value"]) for f in fees if f.get("value") is not None}
+
+
+def vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def leaves_to_the_desk(fact: dict | None, figures: list[str]) -> bool:
+    """Null, or a text that sends the resident to the desk without giving the portal's figures."""
+    if fact is None:
+        return True
+    said = fact.get("vi") or ""
+    return bool(ASKS_THE_DESK.search(said)) and not all(re.search(rf"(?<![\d.]){f}", said) for f in figures)
+
+
+def unstated_facts(facts: dict, record: dict) -> list[str]:
+    """The facts a curated procedure leaves to the desk although its detail record states them."""
+    missing = []
+    if facts.get("documents") is None and portal_papers(record):
+        missing.append("documents")
+    fees = portal_fees(record)
+    if fees and leaves_to_the_desk(facts.get("fee"), [vnd(f) for f in sorted(fees)]):
+        missing.append("fee")
+    times = portal_times(record)
+    if times and leaves_to_the_desk(facts.get("processing_time"), [f"0?{t} ngày" for t in sorted(times)]):
+        missing.append("processing_time")
+    if facts.get("online") == "unknown" and any(m["submissionMethod"] == "ONLINE"
+                                                for m in record.get("executionMethods") or []):
+        missing.append("online")
+    return missing
+
+
+DETAILED = [p for p in PAGES if (PORTAL / "details" / f"{p[1]}.json").exists()]
+
+
+@pytest.mark.parametrize(("where", "code", "facts", "case"), DETAILED, ids=[p[0] for p in DETAILED])
+def test_a_curated_procedure_never_sends_to_the_desk_for_a_fact_the_portal_states(where, code, facts, case):
+    record = detail(code)
+    missing = unstated_facts(facts, record)
+    assert missing == [], f"{where} ({code}): {missing} are stated in details/{code}.json; fill them with a source note"
+
+
+def test_papers_the_portal_lists_for_special_cases_are_given_not_left_to_the_desk():
+    """Items that once said "ask the desk" for papers the portal lists (issue 14's audit)."""
+    birth = yaml.safe_load((DATA / "khai-sinh.yaml").read_text(encoding="utf-8"))
+    papers = " ".join(d["vi"] for d in birth["documents"])
+    assert "biên bản về việc trẻ bị bỏ rơi" in papers and "mang thai hộ" in papers
+    assert not any(ASKS_THE_DESK.search(d["vi"]) for d in birth["documents"])
+    assert any("trẻ em bị bỏ rơi" in p for p in portal_papers(detail("1.001193")))
+    extend = yaml.safe_load((FLOWS / "tam-tru.yaml").read_text(encoding="utf-8"))["variants"]["extend"]
+    assert not any(ASKS_THE_DESK.search(d["vi"]) for d in extend["documents"])
+    assert "danh sách" in extend["documents"][1]["vi"]
+    assert any("theo danh sách" in case["name"] for case in detail("1.002755")["executionCases"])

@@ -14,14 +14,14 @@ RECENT_EN = RECENT.strftime("%d %B %Y")
 
 # flow, opening message, typed answers, texts expected in the result, text expected in the portal link
 CASES = [
-    ("khai-sinh", "đăng ký khai sinh cho con", ["chưa", "có", "không", "rồi", RECENT_SLASH],
+    ("khai-sinh", "đăng ký khai sinh cho con", ["đúng", "có", "có", "rồi", RECENT_SLASH],
      ["1.001193", "Bạn đang trong hạn 60 ngày", "Giấy chứng sinh", "2.000986"], "019d2bfd-3fe0-70ac-b9d6-5e9e20d6eef7"),
-    ("khai-sinh", "dang ky khai sinh", ["chua", "co", "ko", "chua", "co", "ngay 1 thang 1 nam 2020"],
-     ["1.000689", "Hội đồng nhân dân tỉnh", "3 và 8 ngày"], "019d2bfd-3faf-768a-9224-9cb889436133"),
-    ("khai-sinh", "Birth registration", ["no", "yes", "yes"],
-     ["2.000528", "1 working day", "not confirmed"], "019d2bfd-8662-763f-927f-dc039ede198c"),
-    ("khai-sinh", "dang ky khai sinh", ["roi"], ["2.000635", "8.000 đồng", "1.004884"], "019d2bfd-867c-72db-b6a7-dcbd8c763807"),
-    ("khai-sinh", "Birth registration", ["no", "no"], ["Child born abroad", "ask the one-stop desk"], None),
+    ("khai-sinh", "dang ky khai sinh", ["dung", "co", "co", "chua", "co", "ngay 1 thang 1 nam 2020"],
+     ["1.000689", "Hội đồng nhân dân tỉnh", "Tối đa 8 ngày làm việc", "xét nghiệm ADN"], "019d2bfd-3faf-768a-9224-9cb889436133"),
+    ("khai-sinh", "Birth registration", ["yes", "yes", "no"],
+     ["2.000528", "1 working day", "nationality"], "019d2bfd-8662-763f-927f-dc039ede198c"),
+    ("khai-sinh", "dang ky khai sinh", ["khong"], ["2.000635", "8.000 đồng", "1.004884"], "019d2bfd-867c-72db-b6a7-dcbd8c763807"),
+    ("khai-sinh", "Birth registration", ["yes", "no"], ["Child born abroad", "ask the one-stop desk"], None),
     ("khai-tu", "đăng ký khai tử", [RECENT_WORDS, "rồi"],
      ["1.000656", "đăng ký khai tử đúng hạn", "1.003197", "Giấy báo tử"], "019d2bfd-3fac-7489-b53b-9c6c958f2da4"),
     ("khai-tu", "khai tu", ["1/1/2020", "chua", "co"],
@@ -29,10 +29,10 @@ CASES = [
     ("khai-tu", "how to register a death", [RECENT_EN, "yes"], ["1.000656", "registering on time"], "019d2bfd-3fac"),
     ("ket-hon", "đăng ký kết hôn", ["có", "có", "không", "có"],
      ["1.000894", "Miễn lệ phí", "03 ngày làm việc"], "019d2bfd-3fac-7489-b53b-a15eb239a6fe"),
-    ("ket-hon", "dang ky ket hon", ["co", "ko"], ["2.000806", "5 và 10 ngày"], "019d2bfd-8e13-728a-a0cd-635811d8432e"),
+    ("ket-hon", "dang ky ket hon", ["co", "ko"], ["2.000806", "Tối đa 10 ngày làm việc", "hợp pháp hóa lãnh sự"], "019d2bfd-8e13-728a-a0cd-635811d8432e"),
     ("ket-hon", "Marriage registration", ["yes", "yes", "yes", "no"],
      ["1.000894", "Married before", "Free of charge"], "019d2bfd-3fac-7489-b53b-a15eb239a6fe"),
-    ("ket-hon", "Marriage registration", ["no"], ["1.004746", "Re-registration"], "019d2bfd-6711-733d-b674-f82cb6606242"),
+    ("ket-hon", "Marriage registration", ["no"], ["1.004746", "Re-registration", "copy of the marriage certificate", "25 days"], "019d2bfd-6711-733d-b674-f82cb6606242"),
     ("tinh-trang-hon-nhan", "xác nhận tình trạng hôn nhân", ["để kết hôn", "rồi", "chưa", "không"],
      ["1.004873", "chỉ được cấp 01 bản", "bản án/quyết định ly hôn", "3 ngày làm việc"], "019d2bfd-6eb3"),
     ("tinh-trang-hon-nhan", "xac nhan tinh trang hon nhan", ["2", "chua", "co", "co"],
@@ -45,10 +45,10 @@ CASES = [
      ["công chứng hoặc chứng thực", "20.000 đồng/lần", "60 ngày"], "019d2bf7-7704"),
     ("thuong-tru", "Permanent residence registration", ["my own home", "no", "yes"],
      ["land use right certificate", "10,000 VND"], "019d2bf7-7704"),
-    ("tam-tru", "đăng ký tạm trú", ["không", "nhiều người", "không", "không", "có"],
+    ("tam-tru", "đăng ký tạm trú", ["có", "nhiều người", "không", "không", "có"],
      ["1.004194", "danh sách", "5.000 đồng/người", "03 ngày làm việc"], "019d2bf7-770b"),
-    ("tam-tru", "dang ky tam tru", ["co", "ko"], ["1.002755", "15.000 đồng", "15 ngày trước"], "019d2bf7-6762-77ee-9a0c-965773ce7afe"),
-    ("tam-tru", "Temporary residence registration", ["no", "one person", "yes", "yes", "yes"],
+    ("tam-tru", "dang ky tam tru", ["ko", "ko"], ["1.002755", "15.000 đồng", "15 ngày trước", "Gia hạn cho nhiều người theo danh sách"], "019d2bf7-6762-77ee-9a0c-965773ce7afe"),
+    ("tam-tru", "Temporary residence registration", ["yes", "one person", "yes", "yes", "yes"],
      ["7,000 VND", "no proof of a lawful home", "consent of a parent"], "019d2bf7-770b"),
     ("can-cuoc", "làm căn cước", ["làm thẻ lần đầu", "chưa"], ["1.014062", "not confirmed" if False else "hỏi cán bộ"],
      "019d2bf7-9e16-74eb-bb7b-a492aadf15a0"),
@@ -60,7 +60,7 @@ CASES = [
     ("lien-thong-tre-em", "lien thong khai sinh thuong tru bhyt", ["co", "khong", "co"],
      ["2.001023", "15 ngày làm việc", "TK1-TS"], "019d2bfd-95f7-7548-bce5-81bc8224b321"),
     ("lien-thong-tre-em", "linked birth registration residence and health insurance card for children under 6", ["no"],
-     ["1.001193", "only for children under 6"], "019d2bfd-3fe0"),
+     ["1.001193", "only for children under 6", "1 working day", "witness of the birth"], "019d2bfd-3fe0"),
 ]
 
 
@@ -129,7 +129,7 @@ def test_typed_step_by_step_starts_the_flow_of_the_guide_on_screen(chat):
     resident = chat()
     resident.say("đăng ký tạm trú")
     resident.say("hướng dẫn từng bước")
-    assert "Bạn đang có tạm trú ở đây" in resident.text
+    assert "Bạn đăng ký tạm trú mới phải không" in resident.text
     other = chat()
     other.say("huong dan tung buoc dang ky ket hon")
     assert "Đây là lần đầu hai bạn đăng ký kết hôn" in other.text

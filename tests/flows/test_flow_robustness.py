@@ -60,7 +60,7 @@ def test_back_goes_one_step_and_the_answer_can_change(chat):
 def test_menu_pauses_and_tiep_tuc_resumes(chat):
     resident = chat()
     _start(resident, "tam-tru", "đăng ký tạm trú")
-    resident.say("không")
+    resident.say("có")
     resident.say("menu")
     assert "tiếp tục" in resident.text
     resident.say("tiếp tục")
@@ -79,7 +79,7 @@ def test_stop_leaves_the_flow(chat):
 def test_topic_change_mid_flow_says_so_and_can_resume(chat):
     resident = chat()
     _start(resident, "khai-sinh", "đăng ký khai sinh")
-    resident.say("chưa")
+    resident.say("đúng")
     resident.say("đăng ký tạm trú thế nào")
     assert "tạm dừng hướng dẫn" in resident.text and "Đăng ký khai sinh" in resident.text
     assert "Đăng ký tạm trú" in resident.text  # the new guide answers
@@ -105,12 +105,12 @@ def test_tapping_another_topic_mid_flow_pauses_it(chat):
 def test_starting_again_offers_resume_or_restart(chat):
     resident = chat()
     _start(resident, "tam-tru", "đăng ký tạm trú")
-    resident.say("không")
+    resident.say("có")
     resident.say("thôi")
     resident.tap("FLOW:start:tam-tru")
     assert {"FLOW:resume", "FLOW:restart"} <= set(resident.payloads)
     resident.tap("FLOW:restart")
-    assert "Bạn đang có tạm trú ở đây" in resident.text
+    assert "Bạn đăng ký tạm trú mới phải không" in resident.text
 
 
 class TestExpiry:
@@ -229,7 +229,7 @@ def test_english_flow_keeps_english_when_a_vietnamese_name_is_typed(chat):
 def test_old_commune_name_is_mapped_to_the_current_one(chat):
     resident = chat()
     _start(resident, "khai-sinh", "đăng ký khai sinh")
-    for answer in ("chưa", "có", "không", "có", "1/11/2026" if False else "ngày 1 tháng 1 năm 2024"):
+    for answer in ("có", "có", "có", "có", "ngày 1 tháng 1 năm 2024"):
         resident.say(answer)
     resident.tap("FLOW:prefill")
     resident.say("Nguyễn Minh An")
