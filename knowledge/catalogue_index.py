@@ -165,7 +165,7 @@ class CatalogueIndex:
         self.phrase_postings = self._postings(phrase_feats)
         self.entry_postings = self._postings([sorted(f) for f in entry_feats])
         self.entry_features = [frozenset(f) for f in entry_feats]
-        self.prior = np.array([self._prior(p, bool(k)) for p, k in zip(self.procedures, self.keywords)])
+        self.prior = np.array([self._prior(p) for p in self.procedures])
 
     def _postings(self, item_feats: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Item ids grouped by feature in one flat array, and each feature's start and end in it."""
@@ -188,11 +188,11 @@ class CatalogueIndex:
         return found
 
     @staticmethod
-    def _prior(proc: Procedure, has_keywords: bool) -> float:
+    def _prior(proc: Procedure) -> float:
         """Residents ask about their own affairs, mostly at the commune: procedures for
         organisations, or handled by ministries, count a little less; shorter (more general)
         names a little more, so ties go to the everyday case."""
-        prior = 1.0 if set(proc.targets) & RESIDENT_TARGETS or not proc.targets or has_keywords else 0.85
+        prior = 1.0 if set(proc.targets) & RESIDENT_TARGETS or not proc.targets else 0.85
         desks = " ".join(proc.departments).lower()
         if "cấp xã" in desks or "xã" in desks:
             prior *= 1.0
