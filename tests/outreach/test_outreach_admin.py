@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from outreach_helpers import add_residents, new_campaign, progress
+from outreach_helpers import PAGE_A, add_residents, fb_body, new_campaign, now_ms, progress, signed_fb
 from infra.db import session_scope
 
 PASSWORD = "correct horse battery"
@@ -146,3 +146,66 @@ def test_create_preview_start_and_watch_the_progress_bar_in_chromium(staff, brow
     assert page.locator("#f-targeted").text_content() == "7" and page.locator("#f-sent").text_content() == "7"
     assert page.locator("#funnel svg rect").count() == 5
     assert [e for e in errors if not e[1].endswith("/favicon.ico")] == []  # no CSP refusal, no script error
+
+
+class Messenger:
+    """A resident on commune A's Page, through the webhook, the jobs and the fake platform."""
+
+    def __init__(self, live, fake, psid: str) -> None:
+        self.live, self.fake, self.psid, self.seen = live, fake, psid, 0
+
+    def send(self, message: dict | None = None) -> list[dict]:
+        if message is not None:
+            item = {"sender": {"id": self.psid}, "recipient": {"id": PAGE_A}, "timestamp": now_ms(),
+                    "message": {"mid": f"m_{self.psid}_{self.seen}_{len(self.fake.calls)}", **message}}
+            assert self.live.post("/webhooks/facebook", *signed_fb(fb_body(PAGE_A, item))).status_code == 200
+        self.live.run_jobs()
+        mine = [c.body["message"] for c in self.fake.sends("facebook") if c.body["recipient"]["id"] == self.psid]
+        new, self.seen = mine[self.seen:], len(mine)
+        return new
+
+    def say(self, text: str) -> list[dict]:
+        return self.send({"text": text})
+
+    def tap(self, payload: str) -> list[dict]:
+        return self.send({"text": payload, "quick_reply": {"payload": payload}})
+
+
+def _handover(live, psid: str) -> int:
+    from sqlalchemy import select
+
+    from infra.models import HandoffRequest
+
+    with live.app.app_context(), session_scope() as db:
+        return db.scalar(select(HandoffRequest.id).where(HandoffRequest.user_id == psid))
+
+
+def test_after_a_handover_closes_the_resident_is_asked_about_reminders_once(staff, fake):
+    from sqlalchemy import select
+
+    from infra.models import Subscriber
+
+    hoa, lan = Messenger(staff, fake, "psid-hoa"), Messenger(staff, fake, "psid-lan")
+    clerk = _client(staff.app, "staff-a")
+    for resident in (hoa, lan):
+        resident.say("xin chào")
+        resident.tap("HANDOFF")
+    lan.say("hủy")  # Lan stopped reminders before staff answered
+    for resident in (hoa, lan):
+        handoff = _handover(staff, resident.psid)
+        page = f"/admin/c/xa-a/handover/{handoff}"
+        assert _post(clerk, f"{page}/reply", {"text": "Cán bộ xã xin trả lời."}, page).status_code == 302
+        assert [m["text"] for m in resident.send()] == ["Cán bộ xã xin trả lời."]
+        assert _post(clerk, f"{page}/release", page=page).status_code == 302
+    [question] = hoa.send()
+    assert question["text"].startswith("Bạn có muốn xã nhắc bạn tại đây")
+    assert [q["payload"] for q in question["quick_replies"]] == ["REMIND:yes", "REMIND:no"]
+    assert lan.send() == []  # she said stop: never asked
+    [thanks] = hoa.tap("REMIND:yes")
+    assert thanks["text"].startswith("Cảm ơn")
+    with staff.app.app_context(), session_scope() as db:
+        assert db.scalar(select(Subscriber.reminders_opt_in).where(Subscriber.user_id == "psid-hoa")) is True
+    hoa.tap("HANDOFF")  # a second handover closes: she answered already, no question again
+    page = f"/admin/c/xa-a/handover/{_handover(staff, 'psid-hoa')}"
+    assert _post(clerk, f"{page}/release", page=page).status_code == 302
+    assert hoa.send() == []
