@@ -3,6 +3,7 @@ bar reaching 100 % by itself and the funnel shown; another commune's campaign is
 a life-event rule switched on per commune."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -209,3 +210,44 @@ def test_after_a_handover_closes_the_resident_is_asked_about_reminders_once(staf
     page = f"/admin/c/xa-a/handover/{_handover(staff, 'psid-hoa')}"
     assert _post(clerk, f"{page}/release", page=page).status_code == 302
     assert hoa.send() == []
+
+
+def test_templates_and_paid_zalo_days_are_edited_per_commune(staff):
+    from outreach.audience import preview
+    from outreach.models import Campaign
+
+    runner = staff.app.test_cli_runner()
+    b_before = runner.invoke(args=["campaigns", "templates", "xa-b", "--facebook", '{"name": "mau_cua_xa_b"}']).output
+    add_residents(staff.app, ("zalo", "z-day-3", 72), ("facebook", "fb-day-2", 30))
+    campaign = new_campaign(staff.app)
+
+    def fates() -> dict:
+        with staff.app.app_context(), session_scope() as db:
+            return preview(db, db.get(Campaign, campaign))
+
+    assert fates() == {"zalo": {"skipped:paid_days_off_no_template": 1},
+                       "facebook": {"skipped:outside_window_no_template": 1}}
+    clerk, page = _client(staff.app, "staff-a"), "/admin/c/xa-a/outreach-settings"
+    form = {"fb_name": "nhac_lich_xa", "fb_language": "vi", "fb_body": "{commune}\nKhai sinh", "fb_url": "{link_token}",
+            "zalo_template_id": "7895417a7d3f9461cd2e", "zalo_data": "xa={commune}\nlink = {link}", "zalo_paid": "1"}
+    assert _post(clerk, page, {**form, "fb_body": "{ten_cong_dan}"}, page).status_code == 400  # only our placeholders
+    assert _post(clerk, page, {**form, "zalo_data": "xa"}, page).status_code == 400
+    assert fates()["zalo"] == {"skipped:paid_days_off_no_template": 1}  # a refused form changes nothing
+    assert _post(clerk, page, form, page).status_code == 302
+    assert fates() == {"zalo": {"paid_window": 1}, "facebook": {"template": 1}}
+    shown = clerk.get(page).get_data(as_text=True)
+    assert 'value="nhac_lich_xa"' in shown and "xa={commune}\nlink={link}</textarea>" in shown and "checked" in shown
+    stored = json.loads(runner.invoke(args=["campaigns", "templates", "xa-a"]).output)
+    assert stored["facebook_template"] == {"name": "nhac_lich_xa", "language": "vi", "body": ["{commune}", "Khai sinh"],
+                                           "url": ["{link_token}"]}
+    assert stored["zalo_template"] == {"template_id": "7895417a7d3f9461cd2e",
+                                       "data": {"xa": "{commune}", "link": "{link}"}}
+    assert stored["zalo_paid_consultation"] is True
+    # a clerk of commune A cannot change commune B's, nor see its page
+    other = "/admin/c/xa-b/outreach-settings"
+    assert _post(clerk, other, {**form, "fb_name": "cua_xa_a"}, page).status_code == 404
+    assert clerk.get(other).status_code == 404
+    assert runner.invoke(args=["campaigns", "templates", "xa-b"]).output == b_before
+    assert _post(clerk, page, {"fb_name": "", "zalo_template_id": ""}, page).status_code == 302  # removed, unpaid
+    assert fates() == {"zalo": {"skipped:paid_days_off_no_template": 1},
+                       "facebook": {"skipped:outside_window_no_template": 1}}
