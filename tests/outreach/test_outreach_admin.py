@@ -248,6 +248,8 @@ def test_templates_and_paid_zalo_days_are_edited_per_commune(staff):
     assert _post(clerk, other, {**form, "fb_name": "cua_xa_a"}, page).status_code == 404
     assert clerk.get(other).status_code == 404
     assert runner.invoke(args=["campaigns", "templates", "xa-b"]).output == b_before
+    refused = runner.invoke(args=["campaigns", "templates", "xa-b", "--zalo", '{"template_id": "t1", "data": {"x": "{ho_ten}"}}'])
+    assert refused.exit_code == 2 and 'Unknown placeholder "ho_ten"' in refused.output  # the CLI checks the same
     assert _post(clerk, page, {"fb_name": "", "zalo_template_id": ""}, page).status_code == 302  # removed, unpaid
     assert fates() == {"zalo": {"skipped:paid_days_off_no_template": 1},
                        "facebook": {"skipped:outside_window_no_template": 1}}
