@@ -12,11 +12,12 @@ from bot import consent
 from bot import flow_session as session
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
-from procedures import answers, communes, prefill, validators
+from procedures import answers, communes, page_events, prefill, validators
 from procedures import flow as flows
 from i18n import N_
 from infra.db import get_session
 from procedures.handoff_token import make_token
+from procedures.prefill_models import PrefillRecord
 
 
 def _record(turn: Turn, state: dict):
@@ -215,6 +216,9 @@ def confirm(turn: Turn, state: dict) -> list[Reply]:
 
 
 def hand_off_reply(turn: Turn, record_id: str, with_data: bool) -> Reply:
+    record = get_session().get(PrefillRecord, record_id)
+    if record is not None:  # when it was sent: the "not opened after 3 days" reminder reads it
+        page_events.prepared(record)
     url = page_url(make_token(record_id))
     if with_data:
         text = turn._("Your details are ready. Open the page below: it has your checklist and each detail with a "
@@ -272,6 +276,7 @@ ERASED_TEXTS = {
     "handover_texts": N_("the texts of your requests to staff ({count})"),
     "subscriber_records": N_("your contact record"),
     "life_events": N_("the dates you gave us for reminders ({count})"),
+    "handoff_page_events": N_("when your prepared pages were sent and opened ({count})"),
     "deliveries": N_("our replies to you kept for sending ({count})"),
     "dead_letters": N_("messages that could not be delivered ({count})"),
 }

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.state import state_key
 from infra.models import Commune, HandoffRequest, MessageLog, Subscriber, TranscriptLine
-from procedures import prefill
+from procedures import page_events, prefill
 
 
 class Resident(Protocol):
@@ -89,6 +89,7 @@ def erase(session: Session, resident: Resident, forget_state: bool = True) -> Er
     result = Erased()
     counts = result.counts
     counts["prepared_forms"] = prefill.delete_for(resident, session)
+    counts["handoff_page_events"] = page_events.delete_for(resident, session)
     counts["transcript_lines"] = session.execute(delete(TranscriptLine).where(
         TranscriptLine.channel == owner.channel, _same_commune(TranscriptLine.commune_id, owner.commune_id),
         TranscriptLine.user_id == owner.user)).rowcount or 0
@@ -141,6 +142,7 @@ def export(session: Session, resident: Resident) -> dict:
         "logged_questions": [{"at": _iso(m.created_at), "text": m.text, "decision": m.decision} for m in messages],
         "handover_requests": [{"at": _iso(h.created_at), "text": h.text, "status": h.status} for h in handoffs],
         "prepared_forms": prefill.export_for(resident, session),
+        "prepared_pages": page_events.export_for(resident, session),
         "conversation_state": _state(resident),
     }
     for part in _PARTS.values():
@@ -178,6 +180,7 @@ def purge(session: Session, cutoff: datetime | None = None) -> dict[str, int]:
         "handover_texts": session.execute(update(HandoffRequest).where(
             HandoffRequest.created_at < cutoff, HandoffRequest.text.is_not(None)).values(text=None)).rowcount or 0,
         "prepared_forms": prefill.purge_expired(session),
+        "handoff_page_events": page_events.purge(session, cutoff),
     }
     for part in _PARTS.values():
         counts.update(part.purge(session, cutoff))

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields
 
-# kinds the engine answers, plus "unfollow" and "read" which are only recorded
+# kinds the engine answers, plus "unfollow", "read" and "echo" (Messenger: our own message as the
+# platform timed it) which are only recorded
 ENGINE_KINDS = ("text", "payload", "attachment", "referral", "follow")
-KINDS = ENGINE_KINDS + ("unfollow", "read")
+KINDS = ENGINE_KINDS + ("unfollow", "read", "echo")
 
 
 class ShapeError(ValueError):

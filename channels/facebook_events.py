@@ -1,6 +1,7 @@
 """Messenger webhook body → Events: every entry[] and every messaging[] item (batches are common).
 
-Echoes, deliveries, reads, opt-ins, handovers and standby items are acknowledged and not answered.
+Echoes, deliveries, reads, opt-ins, handovers and standby items are acknowledged and not answered
+(reads and echoes are passed on for the campaign funnel: channels/receipts.py).
 """
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ def _event(page: str, item: object, where: str) -> Event | None:
         raise ShapeError(f"{where} must be an object")
     sender = require_str(item.get("sender") or {}, "id", f"{where}.sender")
     base = {"platform": FACEBOOK, "account": page, "user": sender, "timestamp_ms": as_millis(item.get("timestamp"))}
+    if isinstance(item.get("message"), dict) and item["message"].get("is_echo"):
+        return _echo(page, item, base["timestamp_ms"])
     if isinstance(item.get("message"), dict):
         return _message(base, item["message"], where)
     if isinstance(item.get("postback"), dict):
@@ -57,9 +60,21 @@ def _event(page: str, item: object, where: str) -> Event | None:
     return None
 
 
+def _echo(page: str, item: dict, timestamp_ms: int | None) -> Event | None:
+    """Our own (or the Page inbox's) message, never answered (that would loop). Its `timestamp` is
+    the platform's time of the message: read watermarks are on that clock (outreach.md §3), so it is
+    passed on for the campaign funnel. Sender is the Page here; the resident is the recipient."""
+    recipient = item.get("recipient")
+    recipient = recipient.get("id") if isinstance(recipient, dict) else None
+    mid = item["message"].get("mid")
+    if not isinstance(mid, str) or not mid or isinstance(recipient, bool) or not isinstance(recipient, (str, int)) \
+            or not str(recipient).strip() or timestamp_ms is None:
+        return None
+    return Event(platform=FACEBOOK, account=page, user=str(recipient), kind="echo", timestamp_ms=timestamp_ms,
+                 message_id=mid, key=f"{FACEBOOK}:{page}:echo:{mid}")
+
+
 def _message(base: dict, message: dict, where: str) -> Event | None:
-    if message.get("is_echo"):
-        return None  # our own (or the Page inbox's) message: answering it would loop
     mid = require_str(message, "mid", f"{where}.message")
     common = {**base, "key": f"{FACEBOOK}:{base['account']}:{mid}", "message_id": mid}
     quick = message.get("quick_reply")

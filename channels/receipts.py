@@ -1,4 +1,5 @@
-"""Read receipts: Messenger's `read.watermark` (everything sent at or before it was read) and Zalo's
+"""Read receipts: Messenger's `read.watermark` (everything sent at or before it was read, on the
+platform's clock), Messenger's echo of our own message (its time on that clock) and Zalo's
 `user_seen_message` (`message.msg_ids`). Channels only parse and pass them on; whoever cares (the
 campaign funnel in outreach/, above this layer) registers a listener at start-up."""
 from __future__ import annotations
@@ -16,7 +17,8 @@ class Receipt:
     commune_id: int
     user: str
     watermark_ms: int | None = None  # Messenger
-    message_ids: tuple[str, ...] = ()  # Zalo
+    message_ids: tuple[str, ...] = ()  # Zalo; with sent_ms, the Messenger message echoed
+    sent_ms: int | None = None  # Messenger echo: the platform's time of message_ids[0] (not a read)
 
 
 _listeners: list[Callable[[Receipt], None]] = []

@@ -10,12 +10,15 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
-from bot.messages import Reply
-from bot.transcript import record_staff
+from bot import consent
+from bot.handlers import unsubscribe
+from bot.messages import Incoming, Reply
+from bot.residents import find_subscriber
+from bot.transcript import record_bot, record_staff
 from channels import delivery, worker
 from channels.accounts import get_account
 from channels.models import ChannelAccount
-from i18n import N_
+from i18n import N_, gettext
 from infra.db import get_session
 from infra.models import Commune, Subscriber, TranscriptLine
 
@@ -54,6 +57,38 @@ def deliver_staff_reply(account_id: int, line_id: int) -> None:
     messages = worker.RENDERERS[line.channel]([Reply(line.text)], _language(commune, line.channel, line.user_id))
     get_session().close()  # delivery opens sessions of its own; do not hold a connection meanwhile
     delivery.schedule(delivery.Outgoing(account, staff_event_key(line_id), line.user_id, messages))
+
+
+def offer_reminders_after_handover(channel: str, commune: Commune, user: str) -> bool:
+    """Staff have just released the conversation, a natural moment to ask about reminders: a resident
+    who has neither said yes nor stopped them (and was not asked before) gets the question with its
+    quick replies, kept in the conversation and sent through the same delivery as any reply (the
+    messaging window, retries, dead letters). Never on the web chat. True if the question was queued."""
+    if channel == WEBCHAT or channel not in worker.RENDERERS:
+        return False
+    resident = Incoming(channel=channel, commune=commune.slug, user=user, kind="payload")
+    account_id = get_session().scalar(select(ChannelAccount.id).where(ChannelAccount.commune_id == commune.id,
+                                                                      ChannelAccount.platform == channel))
+    if account_id is None or find_subscriber(resident, commune) is None or not consent.should_ask(resident):
+        return False
+    lang = _language(commune, channel, user)
+    consent.mark_asked(resident, lang)
+    record_bot(resident, commune, [unsubscribe.question(lambda text, **values: gettext(lang, text, **values))])
+    get_session().commit()
+    current_app.extensions["jobs"].enqueue(deliver_reminder_question, account_id, user, lang)
+    return True
+
+
+def deliver_reminder_question(account_id: int, user: str, lang: str) -> None:
+    """Job: the reminder question after a handover, rendered for the platform (once per resident: the
+    event key is the resident's)."""
+    account = get_account(get_session(), account_id)
+    if account is None:
+        return
+    reply = unsubscribe.question(lambda text, **values: gettext(lang, text, **values))
+    messages = worker.RENDERERS[account.platform]([reply], lang)
+    get_session().close()
+    delivery.schedule(delivery.Outgoing(account, f"ask-reminders:{account.id}:{user}", user, messages))
 
 
 def staff_event_key(line_id: int) -> str:

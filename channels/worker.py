@@ -340,6 +340,10 @@ def _answer_event(raw: str, data: dict | None, communes: dict[str, Commune]) -> 
             watermark_ms=int(event.payload) if event.platform == FACEBOOK and event.payload else None,
             message_ids=tuple((event.payload or "").split(",")) if event.platform != FACEBOOK else ()))
         return None
+    if event.kind == "echo":  # the platform's time of one of our messages: what read watermarks compare with
+        receipts.notify(receipts.Receipt(event.platform, account.commune_id, event.user,
+                                         message_ids=(event.message_id or "",), sent_ms=event.timestamp_ms))
+        return None
     incoming = to_incoming(event, account)
     typing = _typing_later(account, incoming.user)
     try:

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from infra.db import session_scope
 from infra.models import Commune
 from outreach import campaigns as lifecycle
+from outreach import options
 from outreach.audience import preview as preview_counts
 from outreach.funnel import funnel as funnel_counts
 from outreach.funnel import funnel_csv
-from outreach.models import Campaign, OutreachSettings
+from outreach.models import Campaign
 
 campaigns_cli = AppGroup("campaigns", help="Outreach campaigns to residents who agreed to reminders.")
 
@@ -169,34 +170,24 @@ def funnel_command(campaign_ids: tuple[int, ...], as_csv: bool) -> None:
 @click.option("--zalo", default=None, help='JSON {"template_id", "data": {...}}; "" clears')
 @click.option("--zalo-paid/--no-zalo-paid", default=None, help="the commune pays for consultation days 3-7")
 def templates_command(commune: str, facebook: str | None, zalo: str | None, zalo_paid: bool | None) -> None:
-    """A commune's approved templates for outside the window ({commune}, {link}, {campaign} are filled in)."""
+    """A commune's approved templates for outside the window ({commune}, {link}, {link_token}, {campaign}
+    are filled in) and whether it pays for Zalo days 3-7 (also editable in the admin)."""
     with session_scope() as db:
         row = db.scalar(select(Commune).where(Commune.slug == commune))
         if row is None:
             _fail(lifecycle.CampaignError(f"unknown commune: {commune}"))
-        settings = db.get(OutreachSettings, row.id) or OutreachSettings(commune_id=row.id)
-        db.add(settings)
+        changes: dict = {}
         try:
             if facebook is not None:
-                settings.facebook_template = _template(facebook, ("name",))
+                changes["facebook_template"] = options.from_json(json.loads(facebook) if facebook else None, "facebook")
             if zalo is not None:
-                settings.zalo_template = _template(zalo, ("template_id",))
-        except ValueError as error:
+                changes["zalo_template"] = options.from_json(json.loads(zalo) if zalo else None, "zalo")
+        except ValueError as error:  # bad JSON, or an OptionsError
             _fail(error)
         if zalo_paid is not None:
-            settings.zalo_paid_consultation = zalo_paid
-        click.echo(json.dumps({"commune": commune, "facebook_template": settings.facebook_template,
-                               "zalo_template": settings.zalo_template,
-                               "zalo_paid_consultation": bool(settings.zalo_paid_consultation)}, ensure_ascii=False))
-
-
-def _template(text: str, required: tuple[str, ...]) -> dict | None:
-    if not text:
-        return None
-    value = json.loads(text)
-    if not isinstance(value, dict) or any(not value.get(k) for k in required):
-        raise ValueError(f"a template is a JSON object with {', '.join(required)}")
-    return value
+            changes["zalo_paid_consultation"] = zalo_paid
+        options.save(db, row.id, **changes)
+        click.echo(json.dumps({"commune": commune, **options.current(db, row.id)}, ensure_ascii=False))
 
 
 @campaigns_cli.command("rules")

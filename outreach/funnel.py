@@ -1,5 +1,6 @@
 """Did it work? Per campaign: targeted -> sent -> read (where the platform reports it) -> opened the
-link -> started the guide within 7 days of the message. Counts only: no resident is named."""
+link -> started the guide or opened a prepared hand-off page within 7 days of the message. Counts
+only: no resident is named."""
 from __future__ import annotations
 
 import csv
@@ -10,7 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.consent_models import GuideStart
+from bot.privacy import ResidentId
+from infra.models import Commune
 from outreach.models import SENT, CampaignDelivery
+from procedures import page_events, prefill
 
 STEPS = ("targeted", "sent", "read", "opened", "started")
 WITHIN = timedelta(days=7)
@@ -27,7 +31,7 @@ def funnel(db: Session, campaign_id: int) -> dict[str, int]:
         select(CampaignDelivery.platform, CampaignDelivery.user_id, CampaignDelivery.commune_id,
                CampaignDelivery.sent_at).where(rows, CampaignDelivery.status == SENT))}
     started = set()
-    for channel, user, commune, at in starts:
+    for channel, user, commune, at in [*starts, *_page_opens(db, sent)]:
         when = sent.get((channel, user, commune))
         if when is not None and _naive(when) <= _naive(at) <= _naive(when) + WITHIN:
             started.add((channel, user, commune))
@@ -38,6 +42,19 @@ def funnel(db: Session, campaign_id: int) -> dict[str, int]:
     result["opened"] = len(clicked | started)
     result["started"] = len(started)
     return result
+
+
+def _page_opens(db: Session, sent: dict) -> list[tuple]:
+    """Hand-off pages opened after the first message went out, as (channel, user, commune, time): page
+    events carry only the resident's keyed hash, so the campaign's residents are hashed to match."""
+    slugs = dict(db.execute(select(Commune.id, Commune.slug).where(Commune.id.in_({c for _p, _u, c in sent}))).all())
+    who = {(platform, prefill.user_hash(ResidentId(platform, slugs.get(commune, ""), user)), commune):
+           (platform, user, commune) for platform, user, commune in sent}
+    since = min((moment for moment in sent.values() if moment is not None), default=None)
+    if since is None:
+        return []
+    return [(*who[key], at) for channel, user_hash, commune, at in page_events.opens_since(db, sorted(slugs), since)
+            if (key := (channel, user_hash, commune)) in who]
 
 
 def _naive(moment):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from infra.models import Base, utcnow
@@ -40,7 +40,8 @@ class CampaignDelivery(Base):
     row whose worker died be taken again once `lease_until` has passed."""
     __tablename__ = "outreach_deliveries"
     __table_args__ = (UniqueConstraint("campaign_id", "subscriber_id"),
-                      Index("ix_outreach_deliveries_campaign_status", "campaign_id", "status"))
+                      Index("ix_outreach_deliveries_campaign_status", "campaign_id", "status"),
+                      Index("ix_outreach_deliveries_message", "platform_message_id"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("outreach_campaigns.id", ondelete="CASCADE"))
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
@@ -57,7 +58,10 @@ class CampaignDelivery(Base):
     not_before: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # backoff, night, quota
     link_token: Mapped[str] = mapped_column(String(24), unique=True)  # our redirect /o/<token>: no personal data
     platform_message_id: Mapped[str | None] = mapped_column(String(200))
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # our clock, once accepted
+    # the platform's own time of the message (Messenger: the echo's timestamp, ms): read watermarks
+    # are on the platform's clock, so "read" compares with this, never with our clock
+    platform_sent_ms: Mapped[int | None] = mapped_column(BigInteger)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     clicked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

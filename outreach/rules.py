@@ -3,7 +3,8 @@ would reach this week, and the daily run that sends them as ordinary campaigns (
 platform rules, quiet hours and funnel).
 
 Only the birth YEAR of a resident is kept (bot/consent.py), so an ID-card reminder goes in the week
-of 1 December of the year before the birthday that needs a new card.
+of 1 December of the year before the birthday that needs a new card. The hand-off page rule reads
+procedures/page_events.py: a page sent N days ago, still alive and never opened.
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from bot.consent import event_date, life_event
 from bot.consent_models import LifeEvent, ReminderConsent
+from bot.privacy import ResidentId
 from infra.models import Commune, Subscriber
 from outreach.models import Campaign, ReminderRule
+from procedures import page_events, prefill
 
 DATA = Path(__file__).parent / "data" / "rules.yaml"
 
@@ -42,6 +45,8 @@ def trigger_day(rule: dict, value: dict) -> date | None:
 def due(db: Session, commune_id: int, rule_id: str, first: date, last: date) -> list[int]:
     """Subscriber ids of the commune's consenting residents whose trigger day is in [first, last]."""
     rule = definitions()[rule_id]
+    if "not_opened_days" in rule["trigger"]:
+        return _pages_not_opened(db, commune_id, rule, first, last)
     rows = db.execute(select(Subscriber.id, LifeEvent.payload, ReminderConsent.topics)
                       .join(LifeEvent, LifeEvent.subscriber_id == Subscriber.id)
                       .join(ReminderConsent, ReminderConsent.subscriber_id == Subscriber.id)
@@ -53,6 +58,24 @@ def due(db: Session, commune_id: int, rule_id: str, first: date, last: date) -> 
         if day is not None and first <= day <= last and rule["topic"] in (topics or []):
             hits.append(subscriber_id)
     return hits
+
+
+def _pages_not_opened(db: Session, commune_id: int, rule: dict, first: date, last: date) -> list[int]:
+    """Consenting residents whose prepared hand-off page is still unopened (and alive) N days after it
+    was sent. Page events carry only the resident's keyed hash: the commune's consenting residents
+    are hashed the same way to find them."""
+    pages = page_events.unopened(db, commune_id, int(rule["trigger"]["not_opened_days"]), first, last)
+    if not pages:
+        return []
+    wanted = {(p.channel, p.user_hash) for p in pages}
+    slug = db.scalar(select(Commune.slug).where(Commune.id == commune_id))
+    rows = db.execute(select(Subscriber.id, Subscriber.channel, Subscriber.user_id, ReminderConsent.topics)
+                      .join(ReminderConsent, ReminderConsent.subscriber_id == Subscriber.id)
+                      .where(Subscriber.commune_id == commune_id, Subscriber.reminders_opt_in.is_(True),
+                             Subscriber.channel.in_({channel for channel, _hash in wanted})))
+    return sorted(subscriber_id for subscriber_id, channel, user, topics in rows
+                  if rule["topic"] in (topics or [])
+                  and (channel, prefill.user_hash(ResidentId(channel, slug, user))) in wanted)
 
 
 def this_week(today: date) -> tuple[date, date]:

@@ -12,7 +12,7 @@ from i18n import LANGUAGES, gettext
 from infra.db import get_session
 from knowledge.store import knowledge_base
 from procedures import flow as flows
-from procedures import prefill
+from procedures import page_events, prefill
 from procedures.handoff_token import TokenExpired, TokenInvalid, read_token
 from procedures.portal import build_portal_link
 from procedures.prefill_models import PortalClick, PrefillRecord
@@ -93,6 +93,8 @@ def show(token: str):
     result = _result(record, data.get("answers") or {})
     if result is None:
         return _unavailable("expired", 410, lang)
+    if page_events.opened(record):  # the first open: the funnel's step, and no "not opened" reminder
+        get_session().commit()
     loc = _localizer(lang)
     details = [{"label": loc(flows.fields()[name]["label"]), "value": data["fields"][name]}
                for name in data.get("order") or [] if name in data.get("fields", {})]

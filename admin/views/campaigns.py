@@ -1,5 +1,6 @@
 """Outreach pages of a commune: campaigns (list, create, preview, start/pause/resume/cancel, a live
-progress bar, the funnel and its CSV) and the life-event rules. Every figure comes from outreach/;
+progress bar, the funnel and its CSV), the life-event rules and the commune's sending options
+(templates for outside the window, paid Zalo days). Every figure comes from outreach/;
 this module only parses forms and checks who may see which campaign."""
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from admin.i18n import _
 from infra.db import get_session, session_scope
 from infra.models import Commune
 from outreach import campaigns as lifecycle
+from outreach import options
 from outreach import rules as life_rules
 from outreach.audience import preview as preview_counts
 from outreach.funnel import STEPS, funnel, funnel_csv
@@ -39,6 +41,7 @@ LABELS = {
     "id_card_25": N_("Identity card renewal before the 25th birthday"),
     "id_card_40": N_("Identity card renewal before the 40th birthday"),
     "id_card_60": N_("Identity card renewal before the 60th birthday"),
+    "handoff_not_opened_day_3": N_("Prepared hand-off page not opened after 3 days"),
 }
 
 
@@ -191,3 +194,57 @@ def reminder_rules_switch(commune: Commune):
         life_rules.switch(db, commune.id, rule_id, request.form.get("on") == "1")
     flash(_("Rule switched on.") if request.form.get("on") == "1" else _("Rule switched off."))
     return redirect(url_for("admin.reminder_rules", slug=commune.slug))
+
+
+@bp.get("/c/<slug>/outreach-settings")
+@commune_page
+def outreach_settings(commune: Commune):
+    return _settings_page(commune, _settings_form(options.current(get_session(), commune.id)))
+
+
+@bp.post("/c/<slug>/outreach-settings")
+@commune_page
+def outreach_settings_save(commune: Commune):
+    """The commune's templates and the paid Zalo days: only this commune's row (commune_page checked
+    that the staff member manages it)."""
+    form = request.form
+    try:
+        facebook = options.facebook_template(form.get("fb_name", ""), form.get("fb_language", "vi"),
+                                             _lines(form.get("fb_body")), _lines(form.get("fb_url")))
+        zalo = options.zalo_template(form.get("zalo_template_id", ""), _pairs(form.get("zalo_data")))
+    except options.OptionsError as error:
+        return _settings_page(commune, form.to_dict(), _(error.msgid, **error.values), 400)
+    with session_scope() as db:
+        options.save(db, commune.id, facebook_template=facebook, zalo_template=zalo,
+                     zalo_paid_consultation=form.get("zalo_paid") == "1")
+    flash(_("Sending options saved."))
+    return redirect(url_for("admin.outreach_settings", slug=commune.slug))
+
+
+def _settings_page(commune: Commune, form: dict, error: str | None = None, status: int = 200):
+    return render_template("admin/outreach_settings.html", commune=commune, form=form, error=error,
+                           placeholders=options.NAMES), status
+
+
+def _settings_form(current: dict) -> dict:
+    """The stored options as the form's fields (one parameter a line; Zalo's as name=value)."""
+    facebook, zalo = current["facebook_template"] or {}, current["zalo_template"] or {}
+    return {"fb_name": facebook.get("name", ""), "fb_language": facebook.get("language", "vi"),
+            "fb_body": "\n".join(facebook.get("body") or []), "fb_url": "\n".join(facebook.get("url") or []),
+            "zalo_template_id": zalo.get("template_id", ""),
+            "zalo_data": "\n".join(f"{k}={v}" for k, v in (zalo.get("data") or {}).items()),
+            "zalo_paid": "1" if current["zalo_paid_consultation"] else ""}
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _pairs(text: str | None) -> dict[str, str]:
+    pairs = {}
+    for line in _lines(text):
+        key, equals, value = line.partition("=")
+        if not equals or not key.strip():
+            raise options.OptionsError(N_("Write each Zalo parameter as name=value, one a line."))
+        pairs[key.strip()] = value.strip()
+    return pairs

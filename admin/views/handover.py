@@ -11,7 +11,7 @@ from bot import payloads, takeover
 from admin.access import commune_page, load_handoff
 from admin.blueprint import bp, viet_nam_time
 from admin.i18n import _, staff_language
-from channels.staff_replies import WEBCHAT, OutboundError, send_staff_reply
+from channels.staff_replies import WEBCHAT, OutboundError, offer_reminders_after_handover, send_staff_reply
 from bot.transcript import conversation
 from admin.undelivered import REASON_TEXTS, staff_line_problems
 from i18n import N_
@@ -130,5 +130,6 @@ def handover_release(commune: Commune, handoff_id: int):
     takeover.release(handoff.channel, commune.slug, handoff.user_id)
     handoff.status = "closed"
     get_session().commit()
+    offer_reminders_after_handover(handoff.channel, commune, handoff.user_id)  # once, if never asked
     flash(_("Released: the bot answers this resident again."))
     return redirect(url_for("admin.handover_list", slug=commune.slug))

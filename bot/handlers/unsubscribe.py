@@ -4,6 +4,8 @@ the way back. A longer sentence the matcher reads as "unsubscribe" only gets a q
 is never inferred from a sentence that merely mentions it."""
 from __future__ import annotations
 
+from typing import Callable
+
 from bot import consent, payloads
 from bot.context import Turn
 from bot.messages import QuickReply, Reply
@@ -66,8 +68,14 @@ def offer(turn: Turn) -> list[Reply]:
     if not consent.should_ask(turn.incoming):
         return []
     consent.mark_asked(turn.incoming, turn.lang)
-    return [Reply(turn._("Would you like the commune to remind you here of deadlines (such as registering a newborn's "
-                         "birth or renewing an ID card) and new online services? I keep the dates these reminders need "
-                         "only if you agree; type \"hủy\" any time to stop."),
-                  quick_replies=[QuickReply(turn._("Yes, remind me"), payloads.REMIND_YES),
-                                 QuickReply(turn._("No, thanks"), payloads.REMIND_NO)])]
+    return [question(turn._)]
+
+
+def question(_: Callable[..., str]) -> Reply:
+    """The reminder question with its two quick replies (also sent when staff release a conversation:
+    channels/staff_replies.py)."""
+    return Reply(_("Would you like the commune to remind you here of deadlines (such as registering a newborn's "
+                   "birth or renewing an ID card) and new online services? I keep the dates these reminders need "
+                   "only if you agree; type \"hủy\" any time to stop."),
+                 quick_replies=[QuickReply(_("Yes, remind me"), payloads.REMIND_YES),
+                                QuickReply(_("No, thanks"), payloads.REMIND_NO)])

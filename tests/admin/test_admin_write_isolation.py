@@ -15,6 +15,7 @@ from infra.db import get_session, session_scope
 from infra.models import CataloguePhrasing, Entry, HandoffRequest, MessageLog, Phrasing
 from knowledge.catalogue_store import import_snapshot
 from outreach.campaigns import create as create_campaign
+from outreach.models import OutreachSettings
 
 LEAK = "cho tôi xin số điện thoại của cán bộ tư pháp"  # what a clerk of A attached to a national entry
 OWN = "lịch tiêm chủng của xã mình"  # a phrasing of A's own entry
@@ -81,7 +82,8 @@ FORM = {"text": LEAK, "scope": "commune", "vi": "Câu trả lời riêng của x
         "entry_id": "faq-dia-chi", "confirm": "1", "name": "Xã An Bình mới", "phone": "0236 111 222",
         "address": "Địa chỉ mới của xã A", "days": ["0", "1"], "start0": "08:00", "end0": "11:00",
         "channel": "webchat", "user": "resident-a", "language": "vi", "username": "staff-a", "code": WELL,
-        "note_vi": "Xã A nhận hồ sơ khai sinh cả sáng thứ Bảy", "fee_vi": "Xã A: bản sao 5.000 đồng"}
+        "note_vi": "Xã A nhận hồ sơ khai sinh cả sáng thứ Bảy", "fee_vi": "Xã A: bản sao 5.000 đồng",
+        "fb_name": "nhac_cua_xa_a", "zalo_template_id": "tpl-xa-a", "zalo_data": "xa={commune}", "zalo_paid": "1"}
 
 
 def test_every_admin_write_by_a_clerk_of_a_leaves_b_answers_unchanged(app, world, staff_a, tmp_path):
@@ -108,8 +110,12 @@ def test_every_admin_write_by_a_clerk_of_a_leaves_b_answers_unchanged(app, world
     # the writes that change what A's residents are told went through
     for rule in ("/admin/c/<slug>/faq/<entry_id>/phrasings", "/admin/c/<slug>/faq/<entry_id>/answer",
                  "/admin/c/<slug>/faq/new", "/admin/c/<slug>/settings",
-                 "/admin/c/<slug>/unanswered/<int:message_id>/catalogue", "/admin/c/<slug>/procedures/<procedure_id>"):
+                 "/admin/c/<slug>/unanswered/<int:message_id>/catalogue", "/admin/c/<slug>/procedures/<procedure_id>",
+                 "/admin/c/<slug>/outreach-settings"):
         assert done[rule] == 302, (rule, done[rule])
+    with app.app_context():  # A's sending options changed, and only A's
+        options = {row.commune_id: row for row in get_session().scalars(select(OutreachSettings))}
+        assert set(options) == {world["a"]} and options[world["a"]].facebook_template["name"] == "nhac_cua_xa_a"
     # A national entry changes only by a super admin: the clerk's phrasing is commune A's
     with app.app_context():
         leak = get_session().scalar(select(Phrasing).where(Phrasing.text == LEAK))

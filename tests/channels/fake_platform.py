@@ -28,6 +28,8 @@ class Call:
     status: int = 200
     outcome: str = "ok"  # ok | the failure served
     at: float = field(default_factory=time.monotonic)
+    message_id: str | None = None  # Messenger: the mid answered for an accepted message
+    platform_ms: int | None = None  # ... and its time on the platform's clock (echo timestamp, read watermarks)
 
 
 class FakePlatform:
@@ -52,6 +54,7 @@ class FakePlatform:
         self.zalo_templates: set[str] = set()  # approved ZBS template ids
         self.outside_window: set[str] = set()  # PSIDs / Zalo user ids outside the messaging window
         self.rate_limit: int | None = None  # messages per second per Page/OA
+        self.clock_offset_ms = 0  # the platform's clock against ours (Messenger times messages on its own)
         self._recent: dict[str, collections.deque] = {}
 
     # ------------------------------------------------------------------ inspection
@@ -165,7 +168,23 @@ class FakePlatform:
             failure = self._facebook_rules(body, page)
         if failure:
             return self._serve_failure(call, failure, lambda f: self._fb_named(call, f))
-        return self._json({"recipient_id": body["recipient"]["id"], "message_id": f"m_{next(self._ids)}"})
+        call.message_id, call.platform_ms = f"m_{next(self._ids)}", int(time.time() * 1000) + self.clock_offset_ms
+        return self._json({"recipient_id": body["recipient"]["id"], "message_id": call.message_id})
+
+    # ------------------------------------------------------------------ Messenger webhooks it would send
+    def echo_items(self, page: str) -> list[dict]:
+        """`message_echoes` items for the Page's accepted messages: the platform's time of each."""
+        return [{"sender": {"id": page}, "recipient": {"id": c.body["recipient"]["id"]}, "timestamp": c.platform_ms,
+                 "message": {"is_echo": True, "app_id": 1517, "mid": c.message_id}}
+                for c in self.sends("facebook") if c.headers.get("X-Page") == page and c.message_id]
+
+    def read_item(self, page: str, psid: str, shift_ms: int = 0) -> dict:
+        """The resident read everything the Page sent them so far: `read.watermark` is the platform's
+        time of the last message (plus `shift_ms`: negative reads only up to before it)."""
+        last = max(c.platform_ms for c in self.sends("facebook")
+                   if c.headers.get("X-Page") == page and c.body["recipient"]["id"] == psid and c.platform_ms)
+        return {"sender": {"id": psid}, "recipient": {"id": page}, "timestamp": last + 1000,
+                "read": {"watermark": last + shift_ms}}
 
     def _facebook_rules(self, body: dict, page: str) -> str | None:
         """Outreach rules: utility templates must be approved and only they pass outside the window."""

@@ -99,7 +99,7 @@ def test_batched_entries_and_items_are_all_answered_and_echoes_ignored(seeded, c
         {"id": PAGE_B, "time": now_ms(), "messaging": [fb_text(PAGE_B, "psid-9", "m_b1", "xin chào")]},
     ]}
     response = post(client, body)
-    assert response.get_json() == {"queued": 3, "duplicates": 0}
+    assert response.get_json() == {"queued": 4, "duplicates": 0}  # the echo too: its time serves the funnel
     sends = fake.sends("facebook")
     by_user = {(c.headers["X-Page"], c.body["recipient"]["id"]) for c in sends}
     assert by_user == {(PAGE_A, "psid-1"), (PAGE_B, "psid-9")}

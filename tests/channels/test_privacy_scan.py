@@ -17,6 +17,7 @@ from bot.state import state_key
 from infra import sealing
 from infra.db import session_scope
 from infra.models import Base, MessageLog, TranscriptLine
+from procedures.prefill_models import HandoffPageEvent
 
 # as typed, and as the bot stores them after validation
 TYPED = ("trần thị hoa", "5/6/1995", "0010 9501 2345", "+84 987 654 321")
@@ -154,8 +155,15 @@ def test_form_details_are_kept_only_sealed_and_erased_everywhere(live, fake, cap
     assert [v for v in store_values(app, states) if _found(v) or any(_found(o) for o in _opened(v))] == []
     assert _found(caplog.text) == []
 
+    [page] = {path for c in fake.sends("facebook") for path in re.findall(r"/go/[\w.\-]+", json.dumps(c.body))}
+    assert web.get(page).status_code == 200  # the resident opens their page
+    with app.app_context(), session_scope() as db:  # when the page was sent and opened: Messenger only, no data
+        assert sorted((e.kind, e.channel) for e in db.scalars(select(HandoffPageEvent))) == [
+            ("opened", "facebook"), ("prepared", "facebook")]
+
     confirmation = "\n".join(messenger.say("xóa dữ liệu của tôi"))
     assert "thông tin bạn đã chuẩn bị cho biểu mẫu (1)" in confirmation and "lịch sử trò chuyện" in confirmation
+    assert "trang hồ sơ đã chuẩn bị được gửi và được mở (2)" in confirmation
     web_confirmation = _webchat(web, "web-privacy", text="xóa dữ liệu của tôi")[0]["text"]
     assert "thông tin bạn đã chuẩn bị cho biểu mẫu (1)" in web_confirmation
 
@@ -166,6 +174,7 @@ def test_form_details_are_kept_only_sealed_and_erased_everywhere(live, fake, cap
     with app.app_context(), session_scope() as db:
         kept = db.scalars(select(TranscriptLine.text).where(TranscriptLine.user_id.in_(["psid-privacy", "web-privacy"])))
         assert kept.all() == []  # the erase turn leaves no line either
+        assert db.scalars(select(HandoffPageEvent)).all() == []
         assert db.scalar(select(MessageLog.id).where(MessageLog.text.like("%hôn nhân%"))) is None
 
 

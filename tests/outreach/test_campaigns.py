@@ -209,6 +209,34 @@ def test_the_funnel_follows_a_resident_from_the_message_to_the_guide(live, fake)
                                                           f"{campaign},3,3,2,1,1"]
 
 
+def test_a_read_counts_against_the_platforms_time_of_the_message(live, fake):
+    """Messenger's read watermark is on the platform's clock: it is compared with the time the
+    platform gave our message (its echo), not with our clock, which here runs 3 s ahead."""
+    from outreach.funnel import funnel
+    from outreach.models import CampaignDelivery
+
+    fake.clock_offset_ms = -3000
+    add_residents(live.app, ("facebook", "fb-read", 1), ("facebook", "fb-before", 1), ("facebook", "fb-silent", 1))
+    campaign = new_campaign(live.app)
+    start(live.app, campaign)
+    live.run_jobs()
+    echoes = fake.echo_items(PAGE_A)
+    assert len(echoes) == 3
+    # fb-read read up to our message exactly; fb-before only what came before it; fb-silent nothing
+    reads = [fake.read_item(PAGE_A, "fb-read"), fake.read_item(PAGE_A, "fb-before", shift_ms=-1)]
+    assert live.post("/webhooks/facebook", *signed_fb(fb_body(PAGE_A, *echoes))).status_code == 200
+    live.run_jobs()
+    assert live.post("/webhooks/facebook", *signed_fb(fb_body(PAGE_A, *reads))).status_code == 200
+    live.run_jobs()
+    with live.app.app_context(), session_scope() as db:
+        rows = {r.user_id: r for r in db.scalars(select(CampaignDelivery))}
+        assert {user: row.platform_sent_ms for user, row in rows.items()} == {
+            c.body["recipient"]["id"]: c.platform_ms for c in fake.sends("facebook")}
+        assert {user for user, row in rows.items() if row.read_at is not None} == {"fb-read"}
+        assert funnel(db, campaign)["read"] == 1
+    assert fake.sends("facebook")[-1].body["recipient"]["id"] != PAGE_A  # an echo is never answered
+
+
 def test_the_pace_is_shared_through_the_store(app):
     store = app.extensions["store"]
     waits = [store.reserve("outreach:bucket:test", 100.0, 1.0) for _ in range(21)]

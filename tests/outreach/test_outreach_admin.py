@@ -3,11 +3,12 @@ bar reaching 100 % by itself and the funnel shown; another commune's campaign is
 a life-event rule switched on per commune."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
-from outreach_helpers import add_residents, new_campaign, progress
+from outreach_helpers import PAGE_A, add_residents, fb_body, new_campaign, now_ms, progress, signed_fb
 from infra.db import session_scope
 
 PASSWORD = "correct horse battery"
@@ -146,3 +147,109 @@ def test_create_preview_start_and_watch_the_progress_bar_in_chromium(staff, brow
     assert page.locator("#f-targeted").text_content() == "7" and page.locator("#f-sent").text_content() == "7"
     assert page.locator("#funnel svg rect").count() == 5
     assert [e for e in errors if not e[1].endswith("/favicon.ico")] == []  # no CSP refusal, no script error
+
+
+class Messenger:
+    """A resident on commune A's Page, through the webhook, the jobs and the fake platform."""
+
+    def __init__(self, live, fake, psid: str) -> None:
+        self.live, self.fake, self.psid, self.seen = live, fake, psid, 0
+
+    def send(self, message: dict | None = None) -> list[dict]:
+        if message is not None:
+            item = {"sender": {"id": self.psid}, "recipient": {"id": PAGE_A}, "timestamp": now_ms(),
+                    "message": {"mid": f"m_{self.psid}_{self.seen}_{len(self.fake.calls)}", **message}}
+            assert self.live.post("/webhooks/facebook", *signed_fb(fb_body(PAGE_A, item))).status_code == 200
+        self.live.run_jobs()
+        mine = [c.body["message"] for c in self.fake.sends("facebook") if c.body["recipient"]["id"] == self.psid]
+        new, self.seen = mine[self.seen:], len(mine)
+        return new
+
+    def say(self, text: str) -> list[dict]:
+        return self.send({"text": text})
+
+    def tap(self, payload: str) -> list[dict]:
+        return self.send({"text": payload, "quick_reply": {"payload": payload}})
+
+
+def _handover(live, psid: str) -> int:
+    from sqlalchemy import select
+
+    from infra.models import HandoffRequest
+
+    with live.app.app_context(), session_scope() as db:
+        return db.scalar(select(HandoffRequest.id).where(HandoffRequest.user_id == psid))
+
+
+def test_after_a_handover_closes_the_resident_is_asked_about_reminders_once(staff, fake):
+    from sqlalchemy import select
+
+    from infra.models import Subscriber
+
+    hoa, lan = Messenger(staff, fake, "psid-hoa"), Messenger(staff, fake, "psid-lan")
+    clerk = _client(staff.app, "staff-a")
+    for resident in (hoa, lan):
+        resident.say("xin chào")
+        resident.tap("HANDOFF")
+    lan.say("hủy")  # Lan stopped reminders before staff answered
+    for resident in (hoa, lan):
+        handoff = _handover(staff, resident.psid)
+        page = f"/admin/c/xa-a/handover/{handoff}"
+        assert _post(clerk, f"{page}/reply", {"text": "Cán bộ xã xin trả lời."}, page).status_code == 302
+        assert [m["text"] for m in resident.send()] == ["Cán bộ xã xin trả lời."]
+        assert _post(clerk, f"{page}/release", page=page).status_code == 302
+    [question] = hoa.send()
+    assert question["text"].startswith("Bạn có muốn xã nhắc bạn tại đây")
+    assert [q["payload"] for q in question["quick_replies"]] == ["REMIND:yes", "REMIND:no"]
+    assert lan.send() == []  # she said stop: never asked
+    [thanks] = hoa.tap("REMIND:yes")
+    assert thanks["text"].startswith("Cảm ơn")
+    with staff.app.app_context(), session_scope() as db:
+        assert db.scalar(select(Subscriber.reminders_opt_in).where(Subscriber.user_id == "psid-hoa")) is True
+    hoa.tap("HANDOFF")  # a second handover closes: she answered already, no question again
+    page = f"/admin/c/xa-a/handover/{_handover(staff, 'psid-hoa')}"
+    assert _post(clerk, f"{page}/release", page=page).status_code == 302
+    assert hoa.send() == []
+
+
+def test_templates_and_paid_zalo_days_are_edited_per_commune(staff):
+    from outreach.audience import preview
+    from outreach.models import Campaign
+
+    runner = staff.app.test_cli_runner()
+    b_before = runner.invoke(args=["campaigns", "templates", "xa-b", "--facebook", '{"name": "mau_cua_xa_b"}']).output
+    add_residents(staff.app, ("zalo", "z-day-3", 72), ("facebook", "fb-day-2", 30))
+    campaign = new_campaign(staff.app)
+
+    def fates() -> dict:
+        with staff.app.app_context(), session_scope() as db:
+            return preview(db, db.get(Campaign, campaign))
+
+    assert fates() == {"zalo": {"skipped:paid_days_off_no_template": 1},
+                       "facebook": {"skipped:outside_window_no_template": 1}}
+    clerk, page = _client(staff.app, "staff-a"), "/admin/c/xa-a/outreach-settings"
+    form = {"fb_name": "nhac_lich_xa", "fb_language": "vi", "fb_body": "{commune}\nKhai sinh", "fb_url": "{link_token}",
+            "zalo_template_id": "7895417a7d3f9461cd2e", "zalo_data": "xa={commune}\nlink = {link}", "zalo_paid": "1"}
+    assert _post(clerk, page, {**form, "fb_body": "{ten_cong_dan}"}, page).status_code == 400  # only our placeholders
+    assert _post(clerk, page, {**form, "zalo_data": "xa"}, page).status_code == 400
+    assert fates()["zalo"] == {"skipped:paid_days_off_no_template": 1}  # a refused form changes nothing
+    assert _post(clerk, page, form, page).status_code == 302
+    assert fates() == {"zalo": {"paid_window": 1}, "facebook": {"template": 1}}
+    shown = clerk.get(page).get_data(as_text=True)
+    assert 'value="nhac_lich_xa"' in shown and "xa={commune}\nlink={link}</textarea>" in shown and "checked" in shown
+    stored = json.loads(runner.invoke(args=["campaigns", "templates", "xa-a"]).output)
+    assert stored["facebook_template"] == {"name": "nhac_lich_xa", "language": "vi", "body": ["{commune}", "Khai sinh"],
+                                           "url": ["{link_token}"]}
+    assert stored["zalo_template"] == {"template_id": "7895417a7d3f9461cd2e",
+                                       "data": {"xa": "{commune}", "link": "{link}"}}
+    assert stored["zalo_paid_consultation"] is True
+    # a clerk of commune A cannot change commune B's, nor see its page
+    other = "/admin/c/xa-b/outreach-settings"
+    assert _post(clerk, other, {**form, "fb_name": "cua_xa_a"}, page).status_code == 404
+    assert clerk.get(other).status_code == 404
+    assert runner.invoke(args=["campaigns", "templates", "xa-b"]).output == b_before
+    refused = runner.invoke(args=["campaigns", "templates", "xa-b", "--zalo", '{"template_id": "t1", "data": {"x": "{ho_ten}"}}'])
+    assert refused.exit_code == 2 and 'Unknown placeholder "ho_ten"' in refused.output  # the CLI checks the same
+    assert _post(clerk, page, {"fb_name": "", "zalo_template_id": ""}, page).status_code == 302  # removed, unpaid
+    assert fates() == {"zalo": {"skipped:paid_days_off_no_template": 1},
+                       "facebook": {"skipped:outside_window_no_template": 1}}
