@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot.consent_models import GuideStart
 from bot.state import state_key
 from infra.models import Commune, HandoffRequest, MessageLog, Subscriber, TranscriptLine
 from procedures import page_events, prefill
@@ -98,12 +99,19 @@ def erase(session: Session, resident: Resident, forget_state: bool = True) -> Er
     counts["handover_texts"] = session.execute(update(HandoffRequest).where(
         HandoffRequest.channel == owner.channel, _same_commune(HandoffRequest.commune_id, owner.commune_id),
         HandoffRequest.user_id == owner.user, HandoffRequest.text.is_not(None)).values(text=None)).rowcount or 0
+    counts["campaign_guide_starts"] = session.execute(delete(GuideStart).where(
+        *_guide_starts_of(owner))).rowcount or 0
     result.kept_opt_out = _erase_subscriber(session, owner, counts)
     for part in _PARTS.values():
         counts.update(part.erase(session, owner))
     if forget_state:
         current_app.extensions["store"].delete(state_key(resident))
     return result
+
+
+def _guide_starts_of(owner: Owner) -> tuple:
+    return (GuideStart.channel == owner.channel, _same_commune(GuideStart.commune_id, owner.commune_id),
+            GuideStart.user_id == owner.user)
 
 
 def _erase_subscriber(session: Session, owner: Owner, counts: dict[str, int]) -> bool:
@@ -143,6 +151,9 @@ def export(session: Session, resident: Resident) -> dict:
         "handover_requests": [{"at": _iso(h.created_at), "text": h.text, "status": h.status} for h in handoffs],
         "prepared_forms": prefill.export_for(resident, session),
         "prepared_pages": page_events.export_for(resident, session),
+        "guides_opened_from_reminders": [
+            {"at": _iso(g.created_at), "campaign": g.campaign_id, "guide": g.intent}
+            for g in session.scalars(select(GuideStart).where(*_guide_starts_of(owner)).order_by(GuideStart.id))],
         "conversation_state": _state(resident),
     }
     for part in _PARTS.values():
@@ -181,6 +192,8 @@ def purge(session: Session, cutoff: datetime | None = None) -> dict[str, int]:
             HandoffRequest.created_at < cutoff, HandoffRequest.text.is_not(None)).values(text=None)).rowcount or 0,
         "prepared_forms": prefill.purge_expired(session),
         "handoff_page_events": page_events.purge(session, cutoff),
+        "campaign_guide_starts": session.execute(delete(GuideStart).where(GuideStart.created_at < cutoff))
+        .rowcount or 0,
     }
     for part in _PARTS.values():
         counts.update(part.purge(session, cutoff))

@@ -207,6 +207,10 @@ def test_the_funnel_follows_a_resident_from_the_message_to_the_guide(live, fake)
         assert funnel(db, campaign) == {"targeted": 3, "sent": 3, "read": 2, "opened": 1, "started": 1}
         assert funnel_csv(db, [campaign]).splitlines() == ["campaign,targeted,sent,read,opened,started",
                                                           f"{campaign},3,3,2,1,1"]
+    reader.say("xóa dữ liệu của tôi")  # the guide they opened from the campaign goes with the rest
+    assert "hướng dẫn bạn đã mở từ tin nhắc (1)" in reader.text
+    with live.app.app_context(), session_scope() as db:
+        assert funnel(db, campaign)["started"] == 0
 
 
 def test_a_read_counts_against_the_platforms_time_of_the_message(live, fake):
