@@ -159,6 +159,16 @@ QUESTIONS = [
     ('hồi đó đi thanh niên xung phong ở trường sơn, giờ làm chế độ thế nào', {'2.001157', '2.001396'}),
     ('ông em mất rồi, ông là cựu chiến binh, có được tiền mai táng không', {'2.002307'}),
     ('em bị sẩy thai, có được nghỉ hưởng bảo hiểm không', {'1.014165'}),
+    ('giấy đăng ký kết hôn của bố mẹ em bị mất hồi lũ, giờ làm lại thế nào', {'1.004746', '2.000507'}),
+    ('bà nội mất lâu rồi mà giấy chứng tử bị thất lạc', {'1.005461', '2.000616'}),
+    ('ông chú em 40 tuổi rồi mà chưa từng có giấy khai sinh', {'1.004772'}),
+    ('vợ chồng em chưa đăng ký kết hôn, giờ làm khai sinh cho con có tên bố được không', {'1.000689'}),
+    ('em lấy chồng hàn, muốn đăng ký kết hôn ở việt nam', {'2.000806', '1.000094'}),
+    ('I want to marry my Vietnamese girlfriend, how do we register', {'2.000806'}),
+    ('con em sinh bên đài loan, về việt nam muốn ghi chú khai sinh', {'2.000712', '1.001020', '2.000608'}),
+    ('muốn chở 20 con heo sang tỉnh khác bán thì xin giấy kiểm dịch ở đâu', {'1.002338'}),
+    ('hợp tác xã muốn đăng ký sản phẩm ocop', {'3.000611'}),
+    ('cô em muốn nhận đứa cháu làm con nuôi', {'2.001263'}),
 ]
 
 
