@@ -223,6 +223,21 @@ QUESTIONS = [
     ('nhà nuôi gà muốn xin giấy kiểm dịch để bán gà sang tỉnh khác', {'1.002338'}),
     ('trại heo của em cần đăng ký mã số cơ sở chăn nuôi không', {'1.014952'}),
     ('nuôi cá lồng trên sông có cần giấy phép không', {'2.001791', '1.014862'}),
+    ('cho e hoi rut bhxh 1 lan can nhung giay to gi a', {'1.014173', '1.001613'}),
+    ('e muon lanh tien thai san ma cty k lam cho, tu lam dc k', {'1.014166', '2.000693', '1.014170'}),
+    ('chong e mat vi tai nan lao dong, e dc huong tuat ko', {'1.014178', '1.014179', '2.000821'}),
+    ('me e nhan luong huu o bd, gio muon chuyen sang nhan qua tk ngan hang', {'1.014176', '1.001742'}),
+    ('ba noi 86 tuoi chua co tien tro cap ng gia', {'1.001776', '1.014027'}),
+    ('con e bi khuyet tat nang, lam giay xac nhan muc do khuyet tat o dau', {'1.001699'}),
+    ('nha e can ngheo, xin the bhyt mien phi cho ca nha', {'1.014137', '1.001939'}),
+    ('ong e la thuong binh, moi mat, thu tuc huong tro cap mai tang', {'1.010824'}),
+    ('dang ky nvqs lan dau can mang gi', {'1.013133'}),
+    ('xin chuyen truong cho con tu tinh khac ve', {'2.002854'}),
+    ('con e hoc dai hoc, nha ho ngheo, lam don mien giam hoc phi', {'1.014333', '1.014335'}),
+    ('mat bang tot nghiep thcs xin cap ban sao', {'3.000465', '2.002850'}),
+    ('nghi viec dc 2 thang, lam tro cap that nghiep con kip ko', {'1.014748'}),
+    ('e dang huong that nghiep thi co viec moi, bao sao', {'1.014752'}),
+    ('lam the huong dan vien du lich noi dia can gi', {'1.004623'}),
 ]
 
 
