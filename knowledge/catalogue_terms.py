@@ -64,7 +64,7 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     data = _read_terms(path)
     terms = tuple(
         Term(tuple(f" {plain(o)} " for o in item.get("official") or []), tuple(item["everyday"]),
-             frozenset(str(c) for c in item.get("codes") or []))
+             frozenset(_code(c) for c in item.get("codes") or []))
         for item in data.get("terms") or []
     )
     titles = tuple((str(t["official"]).lower(), str(t["everyday"])) for t in data.get("titles") or [])
@@ -76,6 +76,16 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     variants = tuple(plain(v).replace(" ", "_") for v in data.get("variants") or [])
     kept_pairs = frozenset(plain(p).replace(" ", "_") for p in data.get("kept_pairs") or [])
     return Lexicon(terms, titles, filler, actions, variants, kept_pairs)
+
+
+def _code(value: object) -> str:
+    """A national code as the portal writes it. Unquoted, YAML reads 1.001440 as the number 1.00144;
+    every portal code has at least six decimals, so a number is written back with them."""
+    if isinstance(value, float):
+        text = repr(value)
+        decimals = len(text.partition(".")[2])
+        return f"{value:.6f}" if decimals < 6 else text
+    return str(value).strip()
 
 
 def actions_in(plain_text: str, lexicon: Lexicon) -> str:
