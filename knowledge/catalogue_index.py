@@ -32,7 +32,7 @@ from knowledge.catalogue_terms import (
     plain,
     province_key,
 )
-from knowledge.normalize import normalize_vietnamese
+from knowledge.normalize import Normalized, normalize_vietnamese
 
 # how much a phrase of each kind can stand for the procedure on its own
 KIND_WEIGHTS = {"staff": 1.0, "keyword": 0.9, "title": 1.0, "name": 1.0, "category": 0.45}
@@ -116,21 +116,33 @@ class CatalogueIndex:
 
     def features(self, text: str) -> list[str]:
         """Syllables that are not filler, and syllable pairs with at least one such syllable."""
-        return self._features(normalize_vietnamese(text).tokens)
+        normalized = normalize_vietnamese(text)
+        return self._features(normalized.tokens, self._meant(normalized))
 
-    def _features(self, tokens: tuple[str, ...] | list[str]) -> list[str]:
-        filler = self.lexicon.filler
-        feats = [t for t in tokens if t not in filler and not t.isdigit()]
+    def _meant(self, normalized: Normalized) -> frozenset[int]:
+        """Positions of syllables that look like filler without diacritics but are written as
+        content words: "lễ hội" is not "hỏi", "đi đẻ" is not "để"."""
+        accented = normalized.accented.split()
+        if len(accented) != len(normalized.tokens):
+            return frozenset()
+        only_as = self.lexicon.filler_only_as
+        return frozenset(i for i, (plain_word, word) in enumerate(zip(normalized.tokens, accented))
+                         if word != plain_word and plain_word in only_as and word not in only_as[plain_word])
+
+    def _features(self, tokens: tuple[str, ...] | list[str], meant: frozenset[int] = frozenset()) -> list[str]:
+        empty = [t in self.lexicon.filler and i not in meant for i, t in enumerate(tokens)]
+        feats = [t for t, no in zip(tokens, empty) if not no and not t.isdigit()]
         pairs = self.lexicon.kept_pairs
-        feats += [f"{a}_{b}" for a, b in zip(tokens, tokens[1:])
-                  if a not in filler or b not in filler or f"{a}_{b}" in pairs]
+        feats += [f"{a}_{b}" for a, b, no_a, no_b in zip(tokens, tokens[1:], empty, empty[1:])
+                  if not no_a or not no_b or f"{a}_{b}" in pairs]
         return list(dict.fromkeys(feats))
 
     def query_features(self, text: str) -> list[str]:
         """The message's features, with the official words of the actions it expresses."""
-        tokens = normalize_vietnamese(text).tokens
+        normalized = normalize_vietnamese(text)
+        tokens = normalized.tokens
         added = actions_in(" ".join(tokens), self.lexicon)
-        return self._features(list(tokens) + ([""] + added.split() if added else []))
+        return self._features(list(tokens) + ([""] + added.split() if added else []), self._meant(normalized))
 
     def _build(self) -> None:
         phrase_entry, phrase_kind, phrase_feats = [], [], []

@@ -8,7 +8,7 @@ characters for a phone screen and the everyday keywords that find it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,6 +42,8 @@ class Lexicon:
     actions: tuple[tuple[tuple[str, ...], str], ...] = ()  # everyday (plain, padded) → official words
     variants: tuple[str, ...] = ()  # plain, words joined by "_" (the index's pair features)
     kept_pairs: frozenset[str] = frozenset()  # pairs of filler words that still tell procedures apart
+    # filler words (plain) → the only written forms in which they are filler ("hoi" → {"hỏi"}: "hội" is not)
+    filler_only_as: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def plain(text: str) -> str:
@@ -75,7 +77,11 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     )
     variants = tuple(plain(v).replace(" ", "_") for v in data.get("variants") or [])
     kept_pairs = frozenset(plain(p).replace(" ", "_") for p in data.get("kept_pairs") or [])
-    return Lexicon(terms, titles, filler, actions, variants, kept_pairs)
+    only_as = {}
+    for item in data.get("filler_only_as") or []:
+        for word, forms in item.items():
+            only_as[plain(str(word))] = frozenset(normalize_vietnamese(str(f)).accented for f in forms)
+    return Lexicon(terms, titles, filler, actions, variants, kept_pairs, only_as)
 
 
 def _code(value: object) -> str:

@@ -118,3 +118,10 @@ def test_a_sibling_the_message_names_wins_over_the_curated_common_case(app, runn
     closing, opening = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert closing["intent"] == "ho-kinh-doanh" and closing["catalogue"] == "1.001266"
     assert opening["intent"] == "ho-kinh-doanh" and opening["catalogue"] == "1.001612"
+
+
+def test_a_filler_word_written_as_a_content_word_keeps_its_weight():
+    index = _index()
+    assert "hoi" in index.features("làng em mở lễ hội") and "hoi" not in index.features("cho em hỏi")
+    assert "de" in index.query_features("vợ em mới đi đẻ") and "de" not in index.query_features("để làm gì")
+    assert "hoi" not in index.query_features("le hoi")  # without diacritics it cannot be told apart
