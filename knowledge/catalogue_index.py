@@ -191,6 +191,9 @@ class CatalogueIndex:
 
     def _variants(self, title: str) -> list[str]:
         """The special cases a title names; "Cấp, cấp lại ..." covers the plain case too."""
+        head = title.split(",", 1)[0]
+        if head != title and len(head.split()) <= 3 and not self._variants(head):
+            return []  # "Thực hiện, điều chỉnh, thôi hưởng…": the plain case comes first in the list
         padded = f" {plain(title)} "
         found = []
         for v in self.lexicon.variants:
