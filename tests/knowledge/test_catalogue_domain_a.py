@@ -140,6 +140,19 @@ QUESTIONS = [  # (message, acceptable codes)
     ('cần giấy xác nhận đã thi hành án xong', ['1.002270']),
     ('hồ sơ cấp lại bằng lái xe ô tô bị mất gồm gì', ['3.000348']),
     ('chị muốn hỏi thủ tục trợ giúp pháp lý cho người khuyết tật', ['2.000829']),
+    # long messages that tell the family's story first
+    ('chào anh chị, nhà em ở thôn 3, năm ngoái bố em mất không để lại di chúc, mẹ em và 4 anh chị em đã thống nhất để mẹ đứng tên mảnh đất, giờ cần làm những giấy tờ gì để sang tên cho mẹ ạ', ['1.013831', '2.001016', '2.001406']),
+    ('em làm công nhân ở khu công nghiệp được 3 năm, năm ngoái nghỉ công ty cũ chuyển sang công ty mới, nghe nói được hoàn lại tiền thuế đã bị trừ, em phải làm thế nào', ['2.002233']),
+    ('nhà em có 2 phòng trống, định sửa lại cho khách du lịch thuê theo ngày kiểu homestay, ngoài đăng ký kinh doanh ra có phải xin giấy gì của công an không ạ', ['1.001612', '2.001159', '2.001478', '3.000243']),
+    ('tuần trước em đi chợ bị móc túi mất ví, trong đó có bằng lái xe máy và cà vẹt, giờ em phải làm lại những gì', ['1.013080', '1.013082', '3.000348']),
+    ('anh trai em lấy vợ người Trung Quốc, chị ấy sang sống ở đây được 2 năm rồi, muốn làm thẻ tạm trú cho chị ấy thì lên đâu', ['1.003358', '1.003460']),
+    ('năm 2010 nhà em có mua một mảnh đất của ông hàng xóm, chỉ viết giấy tay có người làm chứng, giờ ông ấy mất rồi, con ông ấy không chịu ký, em làm sổ được không', ['1.012785', '1.012812', '1.013967', '1.013978']),
+    ('nhà em mở quán cơm bình dân được mấy tháng, hôm qua đoàn kiểm tra xuống bảo phải có giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm', ['1.013855']),
+    ('hồi trước em vay ngân hàng nông nghiệp 200 triệu thế chấp bằng sổ đỏ, giờ em trả xong hết rồi, ngân hàng trả sổ thì em cần ra xã làm gì nữa không', ['1.011443']),
+    ('I am a British teacher working in Da Nang, my work permit is fine but my temporary residence card expires next month, how do I renew it', ['1.001146', '1.003326', '1.003358', '1.003460']),
+    ('con trai em 17 tuổi đi xe máy bị công an giữ xe, xử phạt rồi, em thấy phạt vậy là sai, muốn làm đơn khiếu nại thì gửi ai', ['1.000178', '1.003504', '1.004335']),
+    ('mẹ em năm nay 70 tuổi, đầu óc không còn minh mẫn, anh em trong nhà muốn cử một người làm giám hộ cho mẹ', ['1.004837']),
+    ('năm ngoái tòa xử ly hôn, chồng cũ phải cấp dưỡng nuôi con mỗi tháng 2 triệu nhưng cả năm nay không gửi đồng nào, em phải làm sao', ['1.003091']),
 ]
 
 
