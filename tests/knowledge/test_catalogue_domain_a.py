@@ -153,6 +153,19 @@ QUESTIONS = [  # (message, acceptable codes)
     ('con trai em 17 tuổi đi xe máy bị công an giữ xe, xử phạt rồi, em thấy phạt vậy là sai, muốn làm đơn khiếu nại thì gửi ai', ['1.000178', '1.003504', '1.004335']),
     ('mẹ em năm nay 70 tuổi, đầu óc không còn minh mẫn, anh em trong nhà muốn cử một người làm giám hộ cho mẹ', ['1.004837']),
     ('năm ngoái tòa xử ly hôn, chồng cũ phải cấp dưỡng nuôi con mỗi tháng 2 triệu nhưng cả năm nay không gửi đồng nào, em phải làm sao', ['1.003091']),
+    # foreigners living in Viet Nam, in English
+    ('How do I report a guest staying at my homestay?', ['1.000253', '1.001437', '2.001159']),
+    ('I lost my motorbike registration card', ['1.013080', '1.013082']),
+    ('Can a foreigner get a criminal record certificate here?', ['3.000330', '3.000333']),
+    ('I want to open a small coffee shop, what licence do I need', ['1.001612', '1.013855']),
+    ('How do I renew my Vietnamese driving licence', ['3.000347']),
+    ('where do I apply for a Vietnamese passport', ['1.001456']),
+    ('I need to notarize a copy of my passport', ['2.000815']),
+    ('my landlord says he must register me with the police, what is that', ['1.000253', '1.001437', '2.001159']),
+    ('I married a Vietnamese woman, can I get permanent residence', ['1.001010', '1.003290']),
+    ('I want to adopt a Vietnamese child', ['1.003160', '1.003976', '2.001263']),
+    ('my Vietnamese driving licence was stolen', ['3.000348']),
+    ('how to transfer land to my son', ['1.013831']),
 ]
 
 
