@@ -166,6 +166,26 @@ QUESTIONS = [  # (message, acceptable codes)
     ('I want to adopt a Vietnamese child', ['1.003160', '1.003976', '2.001263']),
     ('my Vietnamese driving licence was stolen', ['3.000348']),
     ('how to transfer land to my son', ['1.013831']),
+    # conditional trades, housing, foreigners' cards, written after the rest
+    ('nhà em xây xong rồi giờ muốn hoàn công để cập nhật vào sổ hồng', ['1.013995']),
+    ('xã vận động hiến đất mở rộng đường thôn, nhà em đồng ý hiến 30m2 thì làm giấy tờ gì', ['1.013979']),
+    ('giấy phép xây dựng của em cấp năm ngoái mà chưa khởi công, giờ hết hạn rồi', ['1.013227', '1.013233']),
+    ('tiệm net nhà em mở lâu rồi mà chưa có giấy chứng nhận điểm game', ['1.013792']),
+    ('cửa hàng em muốn xuất hóa đơn điện tử cho khách', ['1.010337']),
+    ('đăng ký giảm trừ gia cảnh cho bố mẹ già', ['1.008498']),
+    ('xe mới mua ở đại lý, muốn đăng ký biển tạm để chạy về quê', ['1.013083', '1.013086']),
+    ('nhặt được quả lựu đạn cũ ngoài ruộng thì báo ai', ['3.000389']),
+    ('chồng em mất, em muốn nhận đứa con riêng của chồng làm con nuôi', ['1.004878', '2.001263']),
+    ('em từng thôi quốc tịch việt nam, giờ muốn xin trở lại quốc tịch', ['1.004757', '2.000785', '2.002038']),
+    ('thẻ thường trú của tôi bị mất, làm lại ở đâu', ['2.000460']),
+    ('vợ em người Việt, em là người Pháp, có được miễn thị thực 5 năm không', ['1.003144']),
+    ('em cần luật sư miễn phí vì con em bị bắt', ['2.000829']),
+    ('mua nhà ở xã hội cần xác nhận thu nhập thấp ở đâu', ['1.012896', '1.014632', '1.115150']),
+    ('tôi muốn mở nhà thuốc tây đạt chuẩn gpp', ['1.014076']),
+    ('đăng ký kinh doanh quán karaoke gia đình', ['1.001029', '1.001612']),
+    ('nhà em làm nghề cầm đồ, cần giấy gì của công an', ['2.001478', '3.000243']),
+    ('muốn tách thửa đất 200m2 thành 2 lô cho 2 con', ['1.012784']),
+    ('giấy phép kinh doanh hộ cá thể bị mất', ['2.000575']),
 ]
 
 
