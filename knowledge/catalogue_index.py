@@ -211,8 +211,8 @@ class CatalogueIndex:
         desks = " ".join(proc.departments).lower()
         if "cấp xã" in desks or "xã" in desks:
             prior *= 1.0
-        elif "tỉnh" in desks or "sở " in desks:
-            prior *= 0.97
+        elif "tỉnh" in desks or "sở " in desks or not desks.strip():
+            prior *= 0.97  # a procedure that names no office is not a ministry's own
         else:
             prior *= 0.93
         return prior * (1.0 - 0.002 * min(len(proc.name.split()), 40))
@@ -256,8 +256,8 @@ class CatalogueIndex:
         order = best[np.argsort(-scores[best], kind="stable")]
         top, scores = candidates[order], scores[order]
         wanted = province_key(province) if province else ""
-        asked = set(feats)
-        wanted_variants = self._variant_set & asked
+        asked = self._asked_variants(text)
+        wanted_variants = asked
         hits: list[Hit] = []
         for entry, score in zip(top.tolist(), scores.tolist()):
             if score <= 0:
@@ -272,6 +272,13 @@ class CatalogueIndex:
             hits.append(Hit(self.procedures[entry].code, score * self.VARIANT ** min(unasked, 2)))
         hits.sort(key=lambda h: -h.score)
         return [Hit(h.code, round(h.score, 4)) for h in hits[:self.SHORTLIST]]
+
+    def _asked_variants(self, text: str) -> frozenset[str]:
+        """The special cases the message names, in words or by the actions it expresses
+        ("xóa đăng ký" is three syllables: no single feature carries it)."""
+        said = " ".join(normalize_vietnamese(text).tokens)
+        said = f" {said} {actions_in(said, self.lexicon)} "
+        return frozenset(v for v in self._variant_set if f" {v.replace('_', ' ')} " in said)
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
         return self.decide(self.search(text, province))

@@ -19,7 +19,7 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 # message (summed feature weight) that the curated intent's phrasings never use, and at least
 # UNEXPLAINED_SHARE of what only the curated intent explains: "người khuyết tật có được luật sư
 # miễn phí không" names the disability, but asks for legal aid.
-UNEXPLAINED_MIN = 8.0
+UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
 
 
