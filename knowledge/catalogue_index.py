@@ -88,7 +88,8 @@ class CatalogueIndex:
     # weight grows with the catalogue's size: the bar is set in features, not in weight)
     EVIDENCE_HALF = 4.2
     COVERAGE = 0.5  # the weight of the share of the message a procedure explains
-    VARIANT = 0.93  # a special case of a procedure (renewal, reissue...) the message does not ask for
+    VARIANT = 0.93
+    ACTION_SHARE = 0.35  # a special case of a procedure (renewal, reissue...) the message does not ask for
 
     def __init__(self, procedures: Iterable[Procedure], thresholds: CatalogueThresholds | None = None,
                  lexicon: Lexicon | None = None):
@@ -224,7 +225,9 @@ class CatalogueIndex:
         ids = [self.feature_id[f] for f in feats if f in self.feature_id]
         if not ids:
             return []
-        weights = self.feature_weight[ids]
+        said = " ".join(normalize_vietnamese(text).tokens)
+        acted = actions_in(said, self.lexicon)
+        weights = self.feature_weight[ids] * self._action_shares(feats, said, acted)
         evidence = _weighted_counts(*self.entry_postings, ids, weights, len(self.procedures))
         # the entries with the most evidence are the only ones whose phrases are looked at
         pool = min(self.POOL, len(evidence))
@@ -256,7 +259,7 @@ class CatalogueIndex:
         order = best[np.argsort(-scores[best], kind="stable")]
         top, scores = candidates[order], scores[order]
         wanted = province_key(province) if province else ""
-        asked = self._asked_variants(text)
+        asked = self._asked_variants(f" {said} {acted} ")
         wanted_variants = asked
         hits: list[Hit] = []
         for entry, score in zip(top.tolist(), scores.tolist()):
@@ -273,12 +276,19 @@ class CatalogueIndex:
         hits.sort(key=lambda h: -h.score)
         return [Hit(h.code, round(h.score, 4)) for h in hits[:self.SHORTLIST]]
 
-    def _asked_variants(self, text: str) -> frozenset[str]:
-        """The special cases the message names, in words or by the actions it expresses
-        ("xóa đăng ký" is three syllables: no single feature carries it)."""
-        said = " ".join(normalize_vietnamese(text).tokens)
-        said = f" {said} {actions_in(said, self.lexicon)} "
+    def _asked_variants(self, said: str) -> frozenset[str]:
+        """The special cases the message (plain, padded, with its actions' words) names in
+        words or by the actions it expresses ("xóa đăng ký" is three syllables: no single
+        feature carries it)."""
         return frozenset(v for v in self._variant_set if f" {v.replace('_', ' ')} " in said)
+
+    def _action_shares(self, feats: list[str], said: str, acted: str) -> np.ndarray:
+        """Words an action adds ("chuyển vào" → "chuyển đi") modify a topic, they do not name one:
+        they count for ACTION_SHARE of their weight unless the message says them itself."""
+        if not acted:
+            return np.ones(sum(f in self.feature_id for f in feats))
+        own = set(self._features(said.split()))
+        return np.array([1.0 if f in own else self.ACTION_SHARE for f in feats if f in self.feature_id])
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
         return self.decide(self.search(text, province))
