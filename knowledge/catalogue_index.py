@@ -26,8 +26,10 @@ import numpy as np
 from knowledge.catalogue_terms import (
     Lexicon,
     actions_in,
+    english_in,
     everyday_keywords,
     everyday_title,
+    is_english,
     load_lexicon,
     plain,
     province_key,
@@ -127,10 +129,16 @@ class CatalogueIndex:
         return list(dict.fromkeys(feats))
 
     def query_features(self, text: str) -> list[str]:
-        """The message's features, with the official words of the actions it expresses."""
-        tokens = normalize_vietnamese(text).tokens
+        """The message's features, with the official words of the actions it expresses. An English
+        message also gets the official words of the English phrases it uses, and its English
+        function words weigh nothing (nor pair with their neighbours: "the" is no "thẻ")."""
+        normalized = normalize_vietnamese(text)
+        tokens = list(normalized.tokens)
+        if is_english(normalized, self.lexicon):
+            named = english_in(tokens, self.lexicon)
+            return list(dict.fromkeys(f for official in named for f in self._features(official.split())))
         added = actions_in(" ".join(tokens), self.lexicon)
-        return self._features(list(tokens) + ([""] + added.split() if added else []))
+        return self._features(tokens + ([""] + added.split() if added else []))
 
     def _build(self) -> None:
         phrase_entry, phrase_kind, phrase_feats = [], [], []
