@@ -130,8 +130,8 @@ class CatalogueIndex:
 
     def query_features(self, text: str) -> list[str]:
         """The message's features, with the official words of the actions it expresses. An English
-        message also gets the official words of the English phrases it uses, and its English
-        function words weigh nothing (nor pair with their neighbours: "the" is no "thẻ")."""
+        message has the official words its English phrases name, and nothing else: its own words
+        are no Vietnamese ("the" is no "thẻ", "in an" no "in ấn")."""
         normalized = normalize_vietnamese(text)
         tokens = list(normalized.tokens)
         if is_english(normalized, self.lexicon):

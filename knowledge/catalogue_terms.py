@@ -45,7 +45,7 @@ class Lexicon:
     kept_pairs: frozenset[str] = frozenset()  # pairs of filler words that still tell procedures apart
     # English phrase by its first word: (its words, plain) → the official words it names
     english: Mapping[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(default_factory=dict)
-    english_stop: frozenset[str] = frozenset()  # English words that name no procedure
+    english_stop: frozenset[str] = frozenset()  # English function words: they tell English from bare Vietnamese
 
 
 def plain(text: str) -> str:
@@ -79,13 +79,13 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     )
     variants = tuple(plain(v).replace(" ", "_") for v in data.get("variants") or [])
     kept_pairs = frozenset(plain(p).replace(" ", "_") for p in data.get("kept_pairs") or [])
-    english: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for item in data.get("english") or []:
         official = tuple(plain(v) for v in item["vi"])
         for phrase in item["en"]:
             words = tuple(plain(str(phrase)).split())
-            english.setdefault(words[0], []).append((words, official))
-    english = {first: tuple(phrases) for first, phrases in english.items()}
+            by_first.setdefault(words[0], []).append((words, official))
+    english = {first: tuple(phrases) for first, phrases in by_first.items()}
     english_stop = frozenset(w for s in data.get("english_stop") or [] for w in plain(str(s)).split())
     return Lexicon(terms, titles, filler, actions, variants, kept_pairs, english, english_stop)
 
@@ -129,8 +129,8 @@ def english_in(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
                 found.append((-len(words), at, official))
     taken: set[int] = set()
     named: list[str] = []
-    for length, at, official in sorted(found):
-        span = set(range(at, at - length))
+    for minus_length, at, official in sorted(found):  # longest first, then leftmost
+        span = set(range(at, at - minus_length))
         if not span & taken:
             taken |= span
             named.extend(o for o in official if o not in named)
