@@ -26,8 +26,10 @@ import numpy as np
 from knowledge.catalogue_terms import (
     Lexicon,
     actions_in,
+    english_in,
     everyday_keywords,
     everyday_title,
+    is_english,
     load_lexicon,
     plain,
     province_key,
@@ -139,11 +141,24 @@ class CatalogueIndex:
         return list(dict.fromkeys(feats))
 
     def query_features(self, text: str) -> list[str]:
-        """The message's features, with the official words of the actions it expresses."""
+        """The message's features, with the official words of the actions it expresses. An English
+        message has the official words its English phrases name, and nothing else: its own words
+        are no Vietnamese ("the" is no "thẻ", "in an" no "in ấn")."""
+        return self._read(text)[0]
+
+    def _read(self, text: str) -> tuple[list[str], str, str]:
+        """The features, the plain words the message says (for an English message: the official
+        words it names) and the official words of the actions it expresses."""
         normalized = normalize_vietnamese(text)
-        tokens = normalized.tokens
-        added = actions_in(" ".join(tokens), self.lexicon)
-        return self._features(list(tokens) + ([""] + added.split() if added else []), self._meant(normalized))
+        tokens = list(normalized.tokens)
+        if is_english(normalized, self.lexicon):
+            named = english_in(tokens, self.lexicon)
+            feats = list(dict.fromkeys(f for official in named for f in self._features(official.split())))
+            return feats, " ".join(named), ""
+        said = " ".join(tokens)
+        added = actions_in(said, self.lexicon)
+        feats = self._features(tokens + ([""] + added.split() if added else []), self._meant(normalized))
+        return feats, said, added
 
     def _build(self) -> None:
         phrase_entry, phrase_kind, phrase_feats = [], [], []
@@ -221,12 +236,10 @@ class CatalogueIndex:
     # ------------------------------------------------------------------ searching
     def search(self, text: str, province: str | None = None) -> list[Hit]:
         """The best procedures for the message, best first; SPECIFIC ones only of `province`."""
-        feats = self.query_features(text)
+        feats, said, acted = self._read(text)
         ids = [self.feature_id[f] for f in feats if f in self.feature_id]
         if not ids:
             return []
-        said = " ".join(normalize_vietnamese(text).tokens)
-        acted = actions_in(said, self.lexicon)
         weights = self.feature_weight[ids] * self._action_shares(feats, said, acted)
         evidence = _weighted_counts(*self.entry_postings, ids, weights, len(self.procedures))
         # the entries with the most evidence are the only ones whose phrases are looked at

@@ -8,13 +8,14 @@ characters for a phone screen and the everyday keywords that find it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from knowledge.normalize import normalize_vietnamese, strip_diacritics
+from knowledge.normalize import Normalized, normalize_vietnamese, strip_diacritics
 
 TERMS = Path(__file__).parent / "data" / "catalogue_terms"
 TITLE_LIMIT = 60
@@ -42,6 +43,9 @@ class Lexicon:
     actions: tuple[tuple[tuple[str, ...], str], ...] = ()  # everyday (plain, padded) → official words
     variants: tuple[str, ...] = ()  # plain, words joined by "_" (the index's pair features)
     kept_pairs: frozenset[str] = frozenset()  # pairs of filler words that still tell procedures apart
+    # English phrase by its first word: (its words, plain) → the official words it names
+    english: Mapping[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(default_factory=dict)
+    english_stop: frozenset[str] = frozenset()  # English function words: they tell English from bare Vietnamese
     # filler words (plain) → the only written forms in which they are filler ("hoi" → {"hỏi"}: "hội" is not)
     filler_only_as: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -77,11 +81,19 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     )
     variants = tuple(plain(v).replace(" ", "_") for v in data.get("variants") or [])
     kept_pairs = frozenset(plain(p).replace(" ", "_") for p in data.get("kept_pairs") or [])
+    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for item in data.get("english") or []:
+        official = tuple(plain(v) for v in item["vi"])
+        for phrase in item["en"]:
+            words = tuple(plain(str(phrase)).split())
+            by_first.setdefault(words[0], []).append((words, official))
+    english = {first: tuple(phrases) for first, phrases in by_first.items()}
+    english_stop = frozenset(w for s in data.get("english_stop") or [] for w in plain(str(s)).split())
     only_as = {}
     for item in data.get("filler_only_as") or []:
         for word, forms in item.items():
             only_as[plain(str(word))] = frozenset(normalize_vietnamese(str(f)).accented for f in forms)
-    return Lexicon(terms, titles, filler, actions, variants, kept_pairs, only_as)
+    return Lexicon(terms, titles, filler, actions, variants, kept_pairs, english, english_stop, only_as)
 
 
 def _code(value: object) -> str:
@@ -99,6 +111,46 @@ def actions_in(plain_text: str, lexicon: Lexicon) -> str:
     "giấy phép hết hạn" asks for "gia hạn"."""
     padded = f" {plain_text} "
     return " ".join(official for everyday, official in lexicon.actions if any(e in padded for e in everyday))
+
+
+# One Vietnamese syllable, written without diacritics (as `plain` writes it): an optional initial
+# consonant, a vowel cluster Vietnamese has, an optional final consonant. English words mostly
+# do not fit it ("how", "work", "permit"), Vietnamese ones always do.
+_SYLLABLE = re.compile(
+    r"(?:ngh|ch|gh|gi|kh|ng|nh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+    r"(?:oai|oao|oay|oeo|uai|uay|uoi|uou|uya|uye|uyu|ieu|yeu|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu"
+    r"|uy|ya|ye|[aeiouy])(?:ch|ng|nh|[cmnpt])?")
+ENGLISH_SHARE = 0.6  # share of a message's words that are English for it to be read as English
+
+
+def is_english(normalized: Normalized, lexicon: Lexicon) -> bool:
+    """The message is (mostly) written in English: most of its words are no Vietnamese syllable
+    ("how", "permit") or are English function words ("do", "my"). Words typed with diacritics
+    are Vietnamese ("thẻ" is no "the"); a Vietnamese message with a loanword or two ("mở shop
+    online") stays Vietnamese."""
+    words = [(t, a.isascii()) for t, a in zip(normalized.tokens, normalized.accented.split()) if not t.isdigit()]
+    foreign = sum(bare and not _SYLLABLE.fullmatch(t) for t, bare in words)
+    function = sum(bare and t in lexicon.english_stop and bool(_SYLLABLE.fullmatch(t)) for t, bare in words)
+    return foreign >= min(2, len(words)) > 0 and foreign + function >= ENGLISH_SHARE * len(words)
+
+
+def english_in(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
+    """The official words of the English phrases a (plain) message uses, the longest phrase
+    first: "work permit" names "giấy phép lao động", "renew" asks for "gia hạn", and in
+    "temporary residence card" the card is meant, not "temporary residence"."""
+    found = []
+    for at, token in enumerate(tokens):
+        for words, official in lexicon.english.get(token, ()):
+            if tuple(tokens[at:at + len(words)]) == words:
+                found.append((-len(words), at, official))
+    taken: set[int] = set()
+    named: list[str] = []
+    for minus_length, at, official in sorted(found):  # longest first, then leftmost
+        span = set(range(at, at - minus_length))
+        if not span & taken:
+            taken |= span
+            named.extend(o for o in official if o not in named)
+    return named
 
 
 def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None = None,

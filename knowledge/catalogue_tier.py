@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from knowledge.catalogue_index import CatalogueIndex, CatalogueMatch, Hit
-from knowledge.catalogue_terms import plain
+from knowledge.catalogue_terms import is_english, plain
 from knowledge.matcher import Match
+from knowledge.normalize import normalize_vietnamese
 from knowledge.store import Snapshot
 
 COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing of the resident's commune
@@ -80,6 +81,11 @@ def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Matc
     entry = snapshot.entries.get(match.intent)
     if not found.hits or found.decision == "none" or entry is None or entry.kind != "procedure":
         return False  # office facts and the bot's own behaviours are not procedures to compete with
+    if found.decision != "answer" and is_english(normalize_vietnamese(text), index.lexicon):
+        # the curated intents read English in their own phrasings; the catalogue reads it as the
+        # official words it translates to, which those phrasings need not use: only a confident
+        # catalogue answer competes
+        return False
     said = set(index.query_features(text))
     theirs = said & index.explains(found.hits[0].code)
     ours = said & snapshot.index.intent_features.get(match.intent, frozenset())
