@@ -13,18 +13,13 @@ prints the top-1 and top-3 rates. Without ../shared (the portal snapshot) the te
 """
 from __future__ import annotations
 
-from functools import lru_cache
 
-import pytest
 import yaml
 
-from knowledge.catalogue_import import read_snapshot
-from knowledge.catalogue_index import CatalogueIndex, Procedure
-from knowledge.catalogue_store import DEFAULT_SNAPSHOT, load_thresholds
+from full_catalogue import full_index, needs_snapshot
 from knowledge.catalogue_terms import TERMS, TITLE_LIMIT
 
-pytestmark = pytest.mark.skipif(not (DEFAULT_SNAPSHOT / "catalog.jsonl").is_file(),
-                                reason=f"the portal snapshot {DEFAULT_SNAPSHOT} is not on this machine")
+pytestmark = needs_snapshot
 
 TOP3_RATE = 0.80
 TOP1_RATE = 0.60
@@ -189,13 +184,7 @@ QUESTIONS = [  # (message, acceptable codes)
 ]
 
 
-@lru_cache(maxsize=1)
-def _index() -> CatalogueIndex:
-    rows = read_snapshot(DEFAULT_SNAPSHOT)
-    return CatalogueIndex((Procedure(code=r["code"], name=r["name"], formality_id=r["formality_id"], kind=r["kind"],
-                                     province=r["province"], categories=tuple(r["categories"]),
-                                     targets=tuple(r["targets"]), departments=tuple(r["departments"]))
-                           for r in rows), load_thresholds())
+_index = full_index
 
 
 def test_residents_words_find_domain_a_procedures():

@@ -9,22 +9,17 @@ procedures for a ranking to mean anything).
 """
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 
-import pytest
 
+from full_catalogue import full_index, needs_snapshot
 from knowledge.catalogue_index import CatalogueIndex, Procedure
-from knowledge.catalogue_store import load_thresholds
 from knowledge.catalogue_terms import is_english, load_lexicon
 from knowledge.catalogue_tier import resolve
 from knowledge.cli import ensure_knowledge_base
 from knowledge.normalize import normalize_vietnamese
 from knowledge.store import knowledge_base
 
-PORTAL = Path(__file__).resolve().parents[3] / "shared" / "reference" / "portal" / "catalog.jsonl"
-needs_portal = pytest.mark.skipif(not PORTAL.exists(), reason=f"the portal snapshot {PORTAL} is not on this machine")
+needs_portal = needs_snapshot
 
 QUESTIONS = [
     ("How do I get a temporary residence card? I'm married to a Vietnamese", {"1.003460", "1.003358", "3.000249"}),
@@ -86,13 +81,7 @@ CURATED = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _index() -> CatalogueIndex:
-    rows = [json.loads(row) for row in PORTAL.read_text(encoding="utf-8").splitlines() if row.strip()]
-    return CatalogueIndex((Procedure(code=r["code"], name=r["name"], formality_id=r["id"], kind=r["type"],
-                                     province=r["departmentPromulgate"] if r["type"] == "SPECIFIC" else None,
-                                     categories=tuple(r["categories"]), targets=tuple(r["formalityTargetType"]),
-                                     departments=tuple(r["departments"])) for r in rows), load_thresholds())
+_index = full_index
 
 
 def test_english_is_told_from_vietnamese_written_without_diacritics():
