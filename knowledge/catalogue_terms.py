@@ -48,6 +48,7 @@ class Lexicon:
     english_stop: frozenset[str] = frozenset()  # English function words: they tell English from bare Vietnamese
     # filler words (plain) → the only written forms in which they are filler ("hoi" → {"hỏi"}: "hội" is not)
     filler_only_as: dict[str, frozenset[str]] = field(default_factory=dict)
+    action_index: Mapping[str, tuple[tuple[tuple[str, ...], int], ...]] = field(default_factory=dict)  # by first word
 
 
 def plain(text: str) -> str:
@@ -93,7 +94,8 @@ def load_lexicon(path: Path = TERMS) -> Lexicon:
     for item in data.get("filler_only_as") or []:
         for word, forms in item.items():
             only_as[plain(str(word))] = frozenset(normalize_vietnamese(str(f)).accented for f in forms)
-    return Lexicon(terms, titles, filler, actions, variants, kept_pairs, english, english_stop, only_as)
+    return Lexicon(terms, titles, filler, actions, variants, kept_pairs, english, english_stop, only_as,
+                   _actions_by_first_word(actions))
 
 
 def _code(value: object) -> str:
@@ -109,8 +111,25 @@ def _code(value: object) -> str:
 def actions_in(plain_text: str, lexicon: Lexicon) -> str:
     """The official words of the actions a (plain, diacritic-free) message expresses:
     "giấy phép hết hạn" asks for "gia hạn"."""
-    padded = f" {plain_text} "
-    return " ".join(official for everyday, official in lexicon.actions if any(e in padded for e in everyday))
+    tokens = plain_text.split()
+    found: set[int] = set()
+    for at, token in enumerate(tokens):
+        for words, action in lexicon.action_index.get(token, ()):
+            if action not in found and tuple(tokens[at:at + len(words)]) == words:
+                found.add(action)
+    return " ".join(lexicon.actions[action][1] for action in sorted(found))
+
+
+def _actions_by_first_word(actions: tuple) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+    """Each action's everyday phrases by their first word: a message is read once, whatever the
+    number of phrases."""
+    by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for action, (everyday, _) in enumerate(actions):
+        for phrase in everyday:
+            words = tuple(phrase.split())
+            if words:
+                by_first.setdefault(words[0], []).append((words, action))
+    return {first: tuple(phrases) for first, phrases in by_first.items()}
 
 
 # One Vietnamese syllable, written without diacritics (as `plain` writes it): an optional initial
