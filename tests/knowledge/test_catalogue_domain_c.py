@@ -95,7 +95,15 @@ QUESTIONS = [
     ('how do I register my boat in vietnam', {'1.004088', '1.004047'}),
     ('I want to bring my father\'s ashes home from Japan', {'2.000972'}),
     ('we rent out jet skis to tourists, do they need registration', {'2.001215', '2.001214', '1.001213'}),
+    ('tờ 500 nghìn bị con nít xé rách làm đôi, đem đổi ở đâu được', {'2.001077'}),
+    ('hôm qua bán hàng nhận phải tờ tiền nghi là tiền giả, mang đi giám định ở đâu', {'1.001803'}),
+    ('chồng em say rượu về đánh em hoài, em muốn xin xã ra quyết định cấm tiếp xúc', {'1.012084'}),
+    ('cây bàng trước nhà to quá sắp đổ vào mái, muốn chặt thì xin phép ai', {'1.002693'}),
+    ('em học sư phạm ra, năm nay huyện có thi tuyển viên chức giáo viên không, nộp hồ sơ sao', {'1.012299', '1.012300'}),
+    ('ba em hồi trước đi thanh niên xung phong, giờ cần xác nhận phiên hiệu đơn vị để làm chế độ', {'2.001683', '2.001720'}),
+    ('my wife is beaten by her brother, can we get a restraining order', {'1.012084'}),
 ]
+
 
 @pytest.fixture(scope="module")
 def snapshot() -> Path:
