@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from full_catalogue import SNAPSHOT, full_index
 from knowledge.catalogue_import import read_snapshot
-from knowledge.catalogue_index import CatalogueIndex, Procedure
-from knowledge.catalogue_store import default_snapshot, load_thresholds
+from knowledge.catalogue_index import CatalogueIndex
 from knowledge.catalogue_terms import TERMS
 
 TOP = 3
@@ -107,19 +107,14 @@ QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def snapshot() -> Path:
-    folder = default_snapshot()
-    if folder is None:
+    if SNAPSHOT is None:
         pytest.skip("no portal snapshot (set CATALOGUE_SNAPSHOT)")
-    return folder
+    return SNAPSHOT
 
 
 @pytest.fixture(scope="module")
 def index(snapshot: Path) -> CatalogueIndex:
-    rows = read_snapshot(snapshot)
-    return CatalogueIndex((Procedure(code=r["code"], name=r["name"], formality_id=r["formality_id"], kind=r["kind"],
-                                     province=r["province"], categories=tuple(r["categories"]),
-                                     targets=tuple(r["targets"]), departments=tuple(r["departments"]))
-                           for r in rows), load_thresholds())
+    return full_index()
 
 
 def test_residents_questions_find_their_procedure_among_the_first_three(index: CatalogueIndex):
