@@ -125,3 +125,16 @@ def test_a_filler_word_written_as_a_content_word_keeps_its_weight():
     assert "hoi" in index.features("làng em mở lễ hội") and "hoi" not in index.features("cho em hỏi")
     assert "de" in index.query_features("vợ em mới đi đẻ") and "de" not in index.query_features("để làm gì")
     assert "hoi" not in index.query_features("le hoi")  # without diacritics it cannot be told apart
+
+
+def test_kb_match_says_none_when_the_catalogue_overrules_the_curated_intent(app, runner, tmp_path):
+    """The disability intent knows "người khuyết tật", the message asks for a free lawyer: the bot does
+    not answer with the curated intent, so the contract does not name it."""
+    _import(runner, write_snapshot(tmp_path / "snap"))
+    lines = ["người khuyết tật có được luật sư hỗ trợ miễn phí khi ra tòa không, gửi yêu cầu ở đâu",
+             "giấy xác nhận khuyết tật bị mất, xin cấp lại được không ạ"]
+    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    lawyer, certificate = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert lawyer["intent"] == "none" and lawyer["catalogue"] in (None, "2.000829")
+    assert certificate["intent"] == "khuyet-tat"
