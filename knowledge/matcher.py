@@ -12,7 +12,8 @@ Scoring walks an inverted index of the message's rarer features, so the cost doe
 with the knowledge base; common features are added only for the shortlist. Unknown words are
 corrected to a known word when rapidfuzz finds one close enough, and otherwise count against
 the match: a message about something the bot does not know should not borrow confidence from
-the few words it shares with a known question.
+the few words it shares with a known question. Numbers the phrasings never use (a year, a house
+number) are neither known nor unknown: they say nothing about the topic.
 """
 from __future__ import annotations
 
@@ -234,6 +235,9 @@ class MatchIndex:
         unknown = 0.0
         for word in tokens:
             corrected = word if word in self.vocabulary else self._correct(word)
+            if corrected is None and word.isdigit():
+                known.append("")  # a year or a house number: not a topic the bot does not know
+                continue
             if corrected is None:
                 unknown += (self.tuning.oov_weight * self.max_weight) ** 2
             known.append(corrected or "")  # an unknown word breaks the pairs around it
