@@ -67,7 +67,7 @@ class Tuning:
     share_power: float = 0.5  # how a feature's share of an intent's phrasings shapes its centroid
     strong_share: float = 0.4  # features weighing less than this share of the rarest do not find candidates
     clause_tokens: int = 12  # a message at least this long is also scored clause by clause ...
-    clause_share: float = 0.85  # ... and a clause's score counts for this share of a whole message's
+    clause_share: float = 0.9  # ... and a clause's score counts for this share of a whole message's
     clause_windows: int = 3  # the last clauses scored apart: the last one, the last two, the last three
 
 
