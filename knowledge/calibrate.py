@@ -5,6 +5,10 @@ without it, as if residents had written those lines for the first time. The thre
 that answer the most held-out lines while keeping wrong answers under a cap (and rejecting
 most held-out out-of-scope lines) are written to knowledge/data/thresholds.yaml. No
 evaluation set is involved, so the thresholds do not learn any test line.
+
+The cross-validation is repeated over a few shuffles and the outcomes pooled: with a single
+shuffle, adding five phrasings reshuffles every fold and moved the chosen answer threshold
+between 0.08 and 0.20 (held-out accuracy 0.75 to 0.79 for the same knowledge base).
 """
 from __future__ import annotations
 
@@ -58,6 +62,13 @@ def cross_validate(entries: list[EntryData], folds: int = 5, seed: int = 1,
     return outcomes
 
 
+def repeated_cross_validate(entries: list[EntryData], folds: int = 5, seeds: tuple[int, ...] = (1, 2, 3),
+                            tuning: Tuning | None = None) -> list[Outcome]:
+    """Every phrasing held out once per shuffle: thresholds chosen on the pooled outcomes do
+    not hang on one draw of the folds."""
+    return [o for seed in seeds for o in cross_validate(entries, folds, seed, tuning)]
+
+
 def _outcome(gold: str, ranked: list[Candidate]) -> Outcome:
     if not ranked:
         return Outcome(gold, NONE, 0.0, 0.0)
@@ -94,7 +105,8 @@ def write_thresholds(report: Report, path: Path) -> None:
     data = {
         "thresholds": asdict(report.thresholds),
         "calibration": {
-            "method": "5-fold cross-validation over the knowledge base's own phrasings (flask --app app kb calibrate)",
+            "method": "5-fold cross-validation over the knowledge base's own phrasings, repeated over 3 shuffles"
+                      " and pooled (flask --app app kb calibrate)",
             "held_out_lines": report.lines,
             "accuracy": round(report.accuracy, 4),
             "rejection": round(report.rejection, 4),
