@@ -80,7 +80,8 @@ def calibrate_command(max_wrong: float, dry_run: bool) -> None:
 
     report = choose(repeated_cross_validate(load_entries()), max_wrong=max_wrong)
     click.echo(f"answer ≥ {report.thresholds.answer}, margin ≥ {report.thresholds.margin}, "
-               f"clarify ≥ {report.thresholds.clarify}: held-out accuracy {report.accuracy:.3f}, "
+               f"clarify ≥ {report.thresholds.clarify}, none weight {report.thresholds.none_weight}: "
+               f"held-out accuracy {report.accuracy:.3f}, "
                f"rejection {report.rejection:.3f}, wrong {report.wrong:.3f} over {report.lines} lines")
     if not dry_run:
         write_thresholds(report, THRESHOLDS)

@@ -40,6 +40,7 @@ class Thresholds:
     answer: float = 0.3  # top score at or above: answer ...
     margin: float = 0.06  # ... if at least this far above the next intent
     clarify: float = 0.2  # between clarify and answer: ask which one was meant
+    none_weight: float = 1.0  # the "none" intent's score is multiplied by this before it competes
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,7 @@ class MatchIndex:
 
 def decide(ranked: list[Candidate], t: Thresholds) -> Match:
     """Answer, ask, or say "I don't know": a wrong answer is worse than none."""
+    ranked = weigh_none(ranked, t.none_weight)
     if not ranked:
         return Match(NONE, 0.0, "none")
     top = ranked[0]
@@ -339,3 +341,17 @@ def decide(ranked: list[Candidate], t: Thresholds) -> Match:
     if top.score >= t.answer and top.score - runner_up >= t.margin:
         return Match(top.intent, top.score, "answer", in_scope)
     return Match(NONE, top.score, "clarify", in_scope)
+
+
+def weigh_none(ranked: list[Candidate], weight: float) -> list[Candidate]:
+    """The "none" intent's score counts `weight` times against the intents it competes with.
+
+    Its phrasings are many topics the bot does not know, so a message about one of them shares
+    less with its nearest "none" phrasing than an in-scope message with its intent: a "none" score
+    half as high as the top intent's already says the message may be about something else.
+    The weight is chosen by cross-validation with the thresholds (knowledge/calibrate.py).
+    """
+    if weight == 1.0 or not any(c.intent == NONE for c in ranked):
+        return ranked
+    weighed = [Candidate(c.intent, round(c.score * weight, 4)) if c.intent == NONE else c for c in ranked]
+    return sorted(weighed, key=lambda c: c.score, reverse=True)
