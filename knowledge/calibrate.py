@@ -22,7 +22,8 @@ from knowledge.content import EntryData
 from knowledge.matcher import NONE, Candidate, MatchIndex, Thresholds, Tuning, weigh_none
 
 NONE_WEIGHTS = (1.0, 1.25, 1.5, 1.75, 2.0)  # how much the "none" intent's score counts (matcher.weigh_none)
-Held = tuple[str, tuple[Candidate, ...]]  # a held-out phrasing's intent, and the intents it was given
+# a held-out phrasing's intent, the intents it was given, and whether "none" explains a salient word of it
+Held = tuple[str, tuple[Candidate, ...], bool]
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def cross_validate(entries: list[EntryData], folds: int = 5, seed: int = 1,
                            kinds={e.id: e.kind for e in entries})
         for i in sorted(held):
             gold, text = phrasings[i]
-            outcomes.append((gold, tuple(index.score_intents(text))))
+            ranked, none_salient = index.scored(text)
+            outcomes.append((gold, tuple(ranked), none_salient))
     return outcomes
 
 
@@ -74,7 +76,7 @@ def repeated_cross_validate(entries: list[EntryData], folds: int = 5, seeds: tup
 
 def outcomes_at(held: list[Held], none_weight: float = 1.0) -> list[Outcome]:
     """What the decision sees of each held-out line, once "none" is weighed."""
-    return [_outcome(gold, weigh_none(list(ranked), none_weight)) for gold, ranked in held]
+    return [_outcome(gold, weigh_none(list(ranked), none_weight if salient else 1.0)) for gold, ranked, salient in held]
 
 
 def _outcome(gold: str, ranked: list[Candidate]) -> Outcome:

@@ -21,7 +21,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import repeat
 
@@ -249,7 +249,28 @@ class MatchIndex:
 
     def score_intents(self, text: str) -> list[Candidate]:
         """Every intent that shares something with the message, best first."""
+        return self.scored(text)[0]
+
+    def scored(self, text: str) -> tuple[list[Candidate], bool]:
+        """The candidates, and whether "none" explains a salient word of the message that the
+        best intent's phrasings never use (only then does the "none" weight apply)."""
         message = normalize_vietnamese(text)
+        candidates = self._candidates(message)
+        return candidates, self._none_is_salient(message.tokens, candidates)
+
+    def _none_is_salient(self, tokens: tuple[str, ...], ranked: list[Candidate]) -> bool:
+        """"Where can I renew my passport" is out of scope by "passport", not by "where can I
+        renew my": a "none" phrasing close only by such words says nothing against "renew my ID card"."""
+        top = next((c.intent for c in ranked if c.intent != NONE), None)
+        none_words = self.intent_features.get(NONE)
+        if top is None or none_words is None:
+            return True
+        theirs = self.intent_features.get(top, frozenset())
+        floor = self.tuning.strong_share * self.max_weight
+        feats, _ = self._query_features(tokens)
+        return any(self.weights[f] >= floor and f in none_words and f not in theirs for f in feats)
+
+    def _candidates(self, message: Normalized) -> list[Candidate]:
         blended = self._blend(message.tokens)
         share = self.tuning.clause_share
         for window in self._question_windows(message):
@@ -325,7 +346,9 @@ class MatchIndex:
         return dict(self.centroids.best(feats, strong, self.tuning.intent_shortlist))
 
     def match(self, text: str) -> Match:
-        return decide(self.score_intents(text), self.thresholds)
+        ranked, none_salient = self.scored(text)
+        thresholds = self.thresholds if none_salient else replace(self.thresholds, none_weight=1.0)
+        return decide(ranked, thresholds)
 
 
 def decide(ranked: list[Candidate], t: Thresholds) -> Match:

@@ -49,8 +49,8 @@ def test_the_none_weight_lets_a_half_as_close_none_phrasing_stop_an_answer():
 def test_calibration_chooses_the_none_weight_with_the_thresholds():
     """Out-of-scope lines close to an intent but closer still, in proportion, to a "none" phrasing:
     no answer threshold or margin tells them apart from the in-scope ones, a weighed "none" does."""
-    held = [("khai-sinh", (Candidate("khai-sinh", 0.3), Candidate("none", 0.1)))] * 60
-    held += [("none", (Candidate("khai-sinh", 0.9), Candidate("none", 0.6)))] * 40
+    held = [("khai-sinh", (Candidate("khai-sinh", 0.3), Candidate("none", 0.1)), True)] * 60
+    held += [("none", (Candidate("khai-sinh", 0.9), Candidate("none", 0.6)), True)] * 40
     report = choose(held)
     assert report.thresholds.none_weight > 1.0 and report.accuracy == 1.0 and report.wrong == 0.0
 
