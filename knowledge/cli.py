@@ -75,12 +75,13 @@ def check_command(catalogue: Path) -> None:
 @click.option("--dry-run", is_flag=True, help="Print the thresholds without writing them.")
 def calibrate_command(max_wrong: float, dry_run: bool) -> None:
     """Choose the decision thresholds by cross-validation over the phrasings (no eval set involved)."""
-    from knowledge.calibrate import choose, cross_validate, write_thresholds
+    from knowledge.calibrate import choose, repeated_cross_validate, write_thresholds
     from knowledge.store import THRESHOLDS
 
-    report = choose(cross_validate(load_entries()), max_wrong=max_wrong)
+    report = choose(repeated_cross_validate(load_entries()), max_wrong=max_wrong)
     click.echo(f"answer ≥ {report.thresholds.answer}, margin ≥ {report.thresholds.margin}, "
-               f"clarify ≥ {report.thresholds.clarify}: held-out accuracy {report.accuracy:.3f}, "
+               f"clarify ≥ {report.thresholds.clarify}, none weight {report.thresholds.none_weight}: "
+               f"held-out accuracy {report.accuracy:.3f}, "
                f"rejection {report.rejection:.3f}, wrong {report.wrong:.3f} over {report.lines} lines")
     if not dry_run:
         write_thresholds(report, THRESHOLDS)

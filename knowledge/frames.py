@@ -18,10 +18,10 @@ from knowledge.normalize import normalize_vietnamese
 FRAMES = Path(__file__).parent / "data" / "frames.yaml"
 ANY_NUMBER = "#"
 GAP = "..."  # up to MAX_GAP words of the message
-MAX_GAP = 8
+MAX_GAP = 10
 # "#" matches digits and counting words as residents write them (diacritic-free forms)
 _NUMBER_WORDS = frozenset({
-    "mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "may", "vai", "hon", "gan",
+    "mot", "hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin", "muoi", "may", "vai", "hon", "gan", "nua",
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "a", "few", "several"})
 
 

@@ -12,7 +12,8 @@ Scoring walks an inverted index of the message's rarer features, so the cost doe
 with the knowledge base; common features are added only for the shortlist. Unknown words are
 corrected to a known word when rapidfuzz finds one close enough, and otherwise count against
 the match: a message about something the bot does not know should not borrow confidence from
-the few words it shares with a known question.
+the few words it shares with a known question. Numbers the phrasings never use (a year, a house
+number) are neither known nor unknown: they say nothing about the topic.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import repeat
 
@@ -39,6 +40,7 @@ class Thresholds:
     answer: float = 0.3  # top score at or above: answer ...
     margin: float = 0.06  # ... if at least this far above the next intent
     clarify: float = 0.2  # between clarify and answer: ask which one was meant
+    none_weight: float = 1.0  # the "none" intent's score is multiplied by this before it competes
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ class Tuning:
     share_power: float = 0.5  # how a feature's share of an intent's phrasings shapes its centroid
     strong_share: float = 0.4  # features weighing less than this share of the rarest do not find candidates
     clause_tokens: int = 12  # a message at least this long is also scored clause by clause ...
-    clause_share: float = 0.85  # ... and a clause's score counts for this share of a whole message's
+    clause_share: float = 0.9  # ... and a clause's score counts for this share of a whole message's
     clause_windows: int = 3  # the last clauses scored apart: the last one, the last two, the last three
 
 
@@ -234,6 +236,9 @@ class MatchIndex:
         unknown = 0.0
         for word in tokens:
             corrected = word if word in self.vocabulary else self._correct(word)
+            if corrected is None and word.isdigit():
+                known.append("")  # a year or a house number: not a topic the bot does not know
+                continue
             if corrected is None:
                 unknown += (self.tuning.oov_weight * self.max_weight) ** 2
             known.append(corrected or "")  # an unknown word breaks the pairs around it
@@ -244,7 +249,28 @@ class MatchIndex:
 
     def score_intents(self, text: str) -> list[Candidate]:
         """Every intent that shares something with the message, best first."""
+        return self.scored(text)[0]
+
+    def scored(self, text: str) -> tuple[list[Candidate], bool]:
+        """The candidates, and whether "none" explains a salient word of the message that the
+        best intent's phrasings never use (only then does the "none" weight apply)."""
         message = normalize_vietnamese(text)
+        candidates = self._candidates(message)
+        return candidates, self._none_is_salient(message.tokens, candidates)
+
+    def _none_is_salient(self, tokens: tuple[str, ...], ranked: list[Candidate]) -> bool:
+        """"Where can I renew my passport" is out of scope by "passport", not by "where can I
+        renew my": a "none" phrasing close only by such words says nothing against "renew my ID card"."""
+        top = next((c.intent for c in ranked if c.intent != NONE), None)
+        none_words = self.intent_features.get(NONE)
+        if top is None or none_words is None:
+            return True
+        theirs = self.intent_features.get(top, frozenset())
+        floor = self.tuning.strong_share * self.max_weight
+        feats, _ = self._query_features(tokens)
+        return any(self.weights[f] >= floor and f in none_words and f not in theirs for f in feats)
+
+    def _candidates(self, message: Normalized) -> list[Candidate]:
         blended = self._blend(message.tokens)
         share = self.tuning.clause_share
         for window in self._question_windows(message):
@@ -320,11 +346,14 @@ class MatchIndex:
         return dict(self.centroids.best(feats, strong, self.tuning.intent_shortlist))
 
     def match(self, text: str) -> Match:
-        return decide(self.score_intents(text), self.thresholds)
+        ranked, none_salient = self.scored(text)
+        thresholds = self.thresholds if none_salient else replace(self.thresholds, none_weight=1.0)
+        return decide(ranked, thresholds)
 
 
 def decide(ranked: list[Candidate], t: Thresholds) -> Match:
     """Answer, ask, or say "I don't know": a wrong answer is worse than none."""
+    ranked = weigh_none(ranked, t.none_weight)
     if not ranked:
         return Match(NONE, 0.0, "none")
     top = ranked[0]
@@ -335,3 +364,17 @@ def decide(ranked: list[Candidate], t: Thresholds) -> Match:
     if top.score >= t.answer and top.score - runner_up >= t.margin:
         return Match(top.intent, top.score, "answer", in_scope)
     return Match(NONE, top.score, "clarify", in_scope)
+
+
+def weigh_none(ranked: list[Candidate], weight: float) -> list[Candidate]:
+    """The "none" intent's score counts `weight` times against the intents it competes with.
+
+    Its phrasings are many topics the bot does not know, so a message about one of them shares
+    less with its nearest "none" phrasing than an in-scope message with its intent: a "none" score
+    half as high as the top intent's already says the message may be about something else.
+    The weight is chosen by cross-validation with the thresholds (knowledge/calibrate.py).
+    """
+    if weight == 1.0 or not any(c.intent == NONE for c in ranked):
+        return ranked
+    weighed = [Candidate(c.intent, round(c.score * weight, 4)) if c.intent == NONE else c for c in ranked]
+    return sorted(weighed, key=lambda c: c.score, reverse=True)

@@ -1,7 +1,7 @@
 """The matcher answers clear questions, asks when torn, and says "none" rather than guess."""
 import pytest
 
-from knowledge.calibrate import index_pairs
+from knowledge.calibrate import choose, index_pairs
 from knowledge.content import load_entries
 from knowledge.frames import read_frames
 from knowledge.matcher import Candidate, MatchIndex, Thresholds, Tuning, decide
@@ -36,6 +36,23 @@ def test_out_of_scope_intent_on_top_means_none():
     result = decide([Candidate("none", 0.9), Candidate("khai-sinh", 0.2)], t)
     assert result.intent == "none" and result.decision == "none"
     assert [c.intent for c in result.candidates] == ["khai-sinh"]
+
+
+def test_the_none_weight_lets_a_half_as_close_none_phrasing_stop_an_answer():
+    ranked = [Candidate("faq-quen-mat-khau", 0.39), Candidate("none", 0.23), Candidate("thuong-tru", 0.03)]
+    assert decide(ranked, Thresholds(answer=0.16, margin=0.06, clarify=0.1)).decision == "answer"
+    weighed = decide(ranked, Thresholds(answer=0.16, margin=0.06, clarify=0.1, none_weight=1.75))
+    assert weighed.intent == "none" and weighed.decision == "none"
+    assert [c.intent for c in weighed.candidates] == ["faq-quen-mat-khau", "thuong-tru"]
+
+
+def test_calibration_chooses_the_none_weight_with_the_thresholds():
+    """Out-of-scope lines close to an intent but closer still, in proportion, to a "none" phrasing:
+    no answer threshold or margin tells them apart from the in-scope ones, a weighed "none" does."""
+    held = [("khai-sinh", (Candidate("khai-sinh", 0.3), Candidate("none", 0.1)), True)] * 60
+    held += [("none", (Candidate("khai-sinh", 0.9), Candidate("none", 0.6)), True)] * 40
+    report = choose(held)
+    assert report.thresholds.none_weight > 1.0 and report.accuracy == 1.0 and report.wrong == 0.0
 
 
 def test_clarify_offers_the_closest_intents_but_answers_none():
