@@ -81,10 +81,12 @@ def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Matc
     entry = snapshot.entries.get(match.intent)
     if not found.hits or found.decision == "none" or entry is None or entry.kind != "procedure":
         return False  # office facts and the bot's own behaviours are not procedures to compete with
-    if found.decision != "answer" and is_english(normalize_vietnamese(text), index.lexicon):
+    own = curated_code(snapshot, match)
+    if own is not None and index.title(found.hits[0].code) == index.title(own):
+        return False  # the catalogue agrees: the same procedure, or its same-titled sibling
+    if is_english(normalize_vietnamese(text), index.lexicon):
         # the curated intents read English in their own phrasings; the catalogue reads it as the
-        # official words it translates to, which those phrasings need not use: only a confident
-        # catalogue answer competes
+        # official words it translates to, which those phrasings need not use: no common measure
         return False
     said = set(index.query_features(text))
     theirs = said & index.explains(found.hits[0].code)
