@@ -163,8 +163,9 @@ class CatalogueIndex:
     def _build(self) -> None:
         phrase_entry, phrase_kind, phrase_feats = [], [], []
         self.title_phrase = np.zeros(len(self.procedures), dtype=np.int64)
+        read: dict[str, list[str]] = {}  # keywords repeat across siblings: each text is read once
         for entry, kind, text in self._phrases():
-            feats = self.features(text)
+            feats = read[text] if text in read else read.setdefault(text, self.features(text))
             if feats:
                 if kind == "title":
                     self.title_phrase[entry] = len(phrase_entry)

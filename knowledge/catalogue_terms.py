@@ -18,6 +18,7 @@ import yaml
 from knowledge.normalize import Normalized, normalize_vietnamese, strip_diacritics
 
 TERMS = Path(__file__).parent / "data" / "catalogue_terms"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there: the files are large
 TITLE_LIMIT = 60
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 _PREFIX = re.compile(r"^\s*thủ\s+tục\s*:?\s*", re.IGNORECASE)
@@ -51,6 +52,7 @@ class Lexicon:
     action_index: Mapping[str, tuple[tuple[tuple[str, ...], int], ...]] = field(default_factory=dict)  # by first word
 
 
+@lru_cache(maxsize=65536)  # official names and categories repeat across the catalogue
 def plain(text: str) -> str:
     """Lower-case, diacritic-free, one space between words: the form rules are compared in."""
     return " ".join(normalize_vietnamese(text).tokens)
@@ -61,7 +63,7 @@ def _read_terms(path: Path) -> dict[str, list]:
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     merged: dict[str, list] = {}
     for file in files:
-        for section, items in (yaml.safe_load(file.read_text(encoding="utf-8")) or {}).items():
+        for section, items in (yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}).items():
             merged.setdefault(section, []).extend(items or [])
     return merged
 
@@ -178,11 +180,11 @@ def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None 
     or that names the procedure's code."""
     lexicon = lexicon or load_lexicon()
     haystack = f" {plain(name)} | {' | '.join(plain(c) for c in categories)} "
-    found: list[str] = []
+    found: dict[str, None] = {}  # ordered, and membership in constant time
     for term in lexicon.terms:
         if code in term.codes or any(o in haystack for o in term.official):
-            found.extend(w for w in term.everyday if w not in found)
-    return found
+            found.update(dict.fromkeys(term.everyday))
+    return list(found)
 
 
 def everyday_title(name: str, lexicon: Lexicon | None = None) -> str:
@@ -216,6 +218,7 @@ def _positions(text: str, marker: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(marker), text)]
 
 
+@lru_cache(maxsize=1024)  # asked for every query with the resident's province: a handful of names
 def province_key(name: str) -> str:
     """'Tỉnh Bắc Ninh', 'UBND tỉnh Bắc Ninh', 'bac ninh' → 'bac ninh'; '' when nothing is left."""
     words = plain(name).split()
