@@ -4,6 +4,8 @@ few). Skipped where the snapshot is not on the machine (../shared/reference/port
 CATALOGUE_SNAPSHOT)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pytest
@@ -22,3 +24,34 @@ def full_index() -> CatalogueIndex:
                                      province=r["province"], categories=tuple(r["categories"]),
                                      targets=tuple(r["targets"]), departments=tuple(r["departments"]))
                            for r in read_snapshot(SNAPSHOT)), load_thresholds())
+
+
+@dataclass(frozen=True)
+class Found:
+    """How residents' questions fare in the whole snapshot's search."""
+    questions: int
+    first: int  # an acceptable code ranked first
+    missed: list[tuple[str, list[str]]]  # no acceptable code among the first `top`: (question, titles)
+
+    @property
+    def top1(self) -> float:
+        return self.first / self.questions
+
+    @property
+    def found(self) -> float:
+        return 1 - len(self.missed) / self.questions
+
+    def line(self, label: str, top: int = 3) -> str:
+        return f"{label}: {self.questions} questions, top-1 {self.top1:.3f}, top-{top} {self.found:.3f}"
+
+
+def find(questions: Iterable[tuple[str, Iterable[str]]], top: int = 3) -> Found:
+    """Search every (question, acceptable codes) in the whole snapshot."""
+    index, first, missed, count = full_index(), 0, [], 0
+    for message, codes in questions:
+        wanted, count = set(codes), count + 1
+        hits = [hit.code for hit in index.search(message)[:top]]
+        first += bool(hits) and hits[0] in wanted
+        if not wanted & set(hits):
+            missed.append((message, [index.title(code) for code in hits]))
+    return Found(count, first, missed)

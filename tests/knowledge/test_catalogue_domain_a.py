@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import yaml
 
-from full_catalogue import full_index, needs_snapshot
+from full_catalogue import find, full_index, needs_snapshot
 from knowledge.catalogue_terms import TERMS, TITLE_LIMIT
 
 pytestmark = needs_snapshot
@@ -188,21 +188,10 @@ _index = full_index
 
 
 def test_residents_words_find_domain_a_procedures():
-    index = _index()
-    top1, top3, missed = 0, 0, []
-    for message, codes in QUESTIONS:
-        hits = [h.code for h in index.search(message)[:3]]
-        top1 += bool(hits) and hits[0] in codes
-        found = any(code in codes for code in hits)
-        top3 += found
-        if not found:
-            missed.append((message, hits))
-    total = len(QUESTIONS)
-    print(f"\ndomain A: {total} questions, top-1 {top1 / total:.3f}, top-3 {top3 / total:.3f}")
-    for message, hits in missed:
-        print(f"  missed: {message!r} -> {hits}")
-    assert top3 / total >= TOP3_RATE, missed
-    assert top1 / total >= TOP1_RATE
+    result = find(QUESTIONS)
+    print("\n" + result.line("domain A"))
+    assert result.found >= TOP3_RATE, result.missed
+    assert result.top1 >= TOP1_RATE
 
 
 def test_every_code_the_words_name_is_a_national_procedure_with_a_short_title():

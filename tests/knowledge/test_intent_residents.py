@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.intent_residents import read_set
+
 from knowledge.calibrate import index_pairs
 from knowledge.content import load_entries
 from knowledge.matcher import MatchIndex
@@ -28,15 +30,8 @@ KIND_BAR = {"story": 0.875, "english": 0.86, "abbrev": 0.95, "status": 0.84, "ha
 
 
 def resident_lines() -> list[tuple[str, str, str]]:
-    """(kind, intent, text); a '# kind: NAME' line starts a block."""
-    rows, kind = [], ""
-    for line in SET.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# kind:"):
-            kind = line.split(":", 1)[1].strip()
-        elif line.strip() and not line.startswith("#") and line != "intent\ttext":
-            intent, text = line.split("\t")
-            rows.append((kind, intent, text))
-    return rows
+    """(kind, intent, text), read as the bench reads them."""
+    return read_set(SET)
 
 
 @pytest.fixture(scope="module")
