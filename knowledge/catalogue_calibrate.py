@@ -95,8 +95,8 @@ def residents_lines(path: Path = RESIDENTS) -> list[Line]:
 @dataclass
 class Prepared:
     """A line with what does not depend on the catalogue's thresholds: the curated matcher's
-    decision, the catalogue's ranked hits, the top score and its lead over the first hit with
-    another title (what `CatalogueIndex.decide` compares), and the answers already worked out
+    decision, the catalogue's ranked hits (one per procedure), the top score and its lead over
+    the first other procedure (what `CatalogueIndex.decide` compares), and the answers already worked out
     for each kind of catalogue decision (the bot's answer depends on the thresholds only
     through that decision, so a grid of thresholds costs a few comparisons per line)."""
     line: Line
@@ -116,10 +116,8 @@ class Prepared:
 
     @classmethod
     def of(cls, line: Line, match: Match, index: CatalogueIndex) -> Prepared:
-        hits = tuple(index.search(line.text))
-        top = hits[0].score if hits else 0.0
-        runner_up = next((h.score for h in hits[1:] if index.title(h.code) != index.title(hits[0].code)), 0.0)
-        return cls(line, match, hits, top, top - runner_up, {})
+        hits = tuple(index.distinct(index.search(line.text)))
+        return cls(line, match, hits, hits[0].score if hits else 0.0, index.lead(hits), {})
 
 
 def prepare(snapshot: Snapshot, index: CatalogueIndex, lines: Sequence[Line],

@@ -18,6 +18,7 @@ costs about the same whatever the size of the catalogue.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -103,6 +104,8 @@ class CatalogueIndex:
         self.provinces = [province_key(p.province) if p.kind == "SPECIFIC" and p.province else "" for p in self.procedures]
         self.position = {p.code: i for i, p in enumerate(self.procedures)}
         self.variants = [frozenset(self._variants(title)) for title in self.titles]
+        self.levels_free = [levels_free_name(p.name) for p in self.procedures]
+        self.level = [office_level(p) for p in self.procedures]
         self._variant_set = frozenset(self.lexicon.variants)
         self._build()
 
@@ -308,14 +311,45 @@ class CatalogueIndex:
         return self.decide(self.search(text, province))
 
     def decide(self, hits: list[Hit]) -> CatalogueMatch:
+        """Answer, ask to choose, or none. The same procedure at several levels ("... (thực hiện
+        tại cấp xã)", "... cấp tỉnh") is one procedure to a resident: its variants neither compete
+        with each other nor fill a clarifying choice, and the answer is the variant nearest the
+        resident (the commune's before the province's before a ministry's)."""
+        hits = self.distinct(hits)
         t = self.thresholds
         if not hits or hits[0].score < t.clarify:
             return CatalogueMatch("none", None, hits[0].score if hits else 0.0, tuple(hits[:3]))
         top = hits[0]
-        runner_up = next((h.score for h in hits[1:] if self.title(h.code) != self.title(top.code)), 0.0)
-        if top.score >= t.sure or (top.score >= t.answer and top.score - runner_up >= t.margin):
+        if top.score >= t.sure or (top.score >= t.answer and self.lead(hits) >= t.margin):
             return CatalogueMatch("answer", top.code, top.score, tuple(hits[:3]))
         return CatalogueMatch("clarify", None, top.score, tuple(hits[:3]))
+
+    def lead(self, hits: Sequence[Hit]) -> float:
+        """How far the first hit is ahead of the first one that is another procedure."""
+        if not hits:
+            return 0.0
+        top = hits[0].code
+        return hits[0].score - next((h.score for h in hits[1:] if not self.same_procedure(h.code, top)), 0.0)
+
+    def same_procedure(self, a: str, b: str) -> bool:
+        """The same title, or the same name but for the level or office that handles it."""
+        at, bt = self.position.get(a), self.position.get(b)
+        if at is None or bt is None:
+            return a == b
+        return self.titles[at] == self.titles[bt] or self.levels_free[at] == self.levels_free[bt]
+
+    def distinct(self, hits: Sequence[Hit]) -> list[Hit]:
+        """One hit per procedure, at the place of its best variant, coded as its variant nearest
+        the resident among those found."""
+        kept: list[tuple[Hit, list[Hit]]] = []
+        for hit in hits:
+            family = next((variants for first, variants in kept if self.same_procedure(hit.code, first.code)), None)
+            if family is None:
+                kept.append((hit, [hit]))
+            else:
+                family.append(hit)
+        return [Hit(min(variants, key=lambda h: self.level[self.position[h.code]] if h.code in self.position else 9).code,
+                    first.score) for first, variants in kept]
 
     def evidence(self, feats: Iterable[str]) -> float:
         """The summed weight of features: how much a part of a message says."""
@@ -334,6 +368,28 @@ class CatalogueIndex:
     def title(self, code: str) -> str:
         at = self.position.get(code)
         return self.titles[at] if at is not None else code
+
+
+# "(thực hiện tại cấp xã)", "thẩm quyền của UBND cấp tỉnh", "tại Công an cấp huyện": the level that
+# handles a procedure, which residents never name
+_LEVEL = re.compile(r"\b(?:thuc hien |giai quyet )?(?:tai |o |thuoc )?(?:tham quyen (?:giai quyet )?(?:cua )?)?"
+                    r"(?:ubnd |uy ban nhan dan |cong an |so )?cap (?:trung uong|tinh|huyen|xa)\b")
+_LEVELS = (("cap xa", 0), ("cap huyen", 1), ("cap tinh", 2), ("trung uong", 3))
+_OFFICES = (("so", 2), ("bo", 3))  # a department named "Sở ..." or "Bộ ..."
+
+
+def levels_free_name(name: str) -> str:
+    """The official name without its level or office: the key of a procedure's level variants."""
+    words = _LEVEL.sub(" ", plain(name)).split()
+    return " ".join(words[2:] if words[:2] == ["thu", "tuc"] else words)
+
+
+def office_level(proc: Procedure) -> int:
+    """0 commune, 1 district, 2 province, 3 ministry, 4 not said: how near the resident it is handled."""
+    said = f" {plain(' '.join((proc.name, *proc.departments)))} "
+    offices = {plain(d).split(" ", 1)[0] for d in proc.departments if d.strip()}
+    return min([level for words, level in _LEVELS if f" {words} " in said]
+               + [level for first, level in _OFFICES if first in offices], default=4)
 
 
 def _weighted_counts(items: np.ndarray, starts: np.ndarray, ends: np.ndarray, ids: list[int],

@@ -82,8 +82,8 @@ def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Matc
     if not found.hits or found.decision == "none" or entry is None or entry.kind != "procedure":
         return False  # office facts and the bot's own behaviours are not procedures to compete with
     own = curated_code(snapshot, match)
-    if own is not None and index.title(found.hits[0].code) == index.title(own):
-        return False  # the catalogue agrees: the same procedure, or its same-titled sibling
+    if own is not None and _agrees(index, found, own):
+        return False  # the catalogue agrees, or cannot tell its procedure from the curated one
     if is_english(normalize_vietnamese(text), index.lexicon):
         # the curated intents read English in their own phrasings; the catalogue reads it as the
         # official words it translates to, which those phrasings need not use: no common measure
@@ -93,6 +93,12 @@ def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Matc
     ours = said & snapshot.index.intent_features.get(match.intent, frozenset())
     unexplained = index.evidence(theirs - ours)
     return unexplained >= UNEXPLAINED_MIN and unexplained >= UNEXPLAINED_SHARE * index.evidence(ours - theirs)
+
+
+def _agrees(index: CatalogueIndex, found: CatalogueMatch, own: str) -> bool:
+    """The curated procedure is the catalogue's first, a level variant of it, or within the margin of it."""
+    ours = next((h.score for h in found.hits if index.same_procedure(h.code, own)), None)
+    return ours is not None and found.hits[0].score - ours < index.thresholds.margin
 
 
 def _named_sibling(found: CatalogueMatch, own: str) -> CatalogueMatch | None:

@@ -138,3 +138,21 @@ def test_kb_match_says_none_when_the_catalogue_overrules_the_curated_intent(app,
     lawyer, certificate = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
     assert lawyer["intent"] == "none" and lawyer["catalogue"] in (None, "2.000829")
     assert certificate["intent"] == "khuyet-tat"
+
+
+def test_the_same_procedure_at_several_levels_is_one_answer_at_the_residents_level():
+    """Residents never name the level: three levels of one complaint procedure do not compete (no
+    clarifying choice among them), and the answer is the commune's variant."""
+    name = "Giải quyết khiếu nại về quyết định hành chính của công dân đối với lực lượng Công an nhân dân"
+    levels = [("1.000001", f"{name} (thực hiện tại cấp Trung ương)", ()),
+              ("1.000002", f"{name} (thực hiện tại cấp tỉnh)", ("Công an cấp Tỉnh",)),
+              ("1.000003", f"{name} (thực hiện tại cấp xã)", ("Công an cấp Xã",)),
+              ("1.000004", "Giải quyết tố cáo đối với lực lượng Công an nhân dân", ())]
+    index = CatalogueIndex([Procedure(code=code, name=text, formality_id=code, departments=desks)
+                            for code, text, desks in levels], load_thresholds())
+    hits = index.search("công an xã giữ xe sai, em muốn khiếu nại quyết định hành chính")
+    assert {h.code for h in hits[:3]} == {"1.000001", "1.000002", "1.000003"}
+    found = index.decide(hits)
+    assert (found.decision, found.code) == ("answer", "1.000003"), found
+    assert [h.code for h in found.hits].count("1.000003") == 1 and len(found.hits) == 2
+    assert not index.same_procedure("1.000003", "1.000004")

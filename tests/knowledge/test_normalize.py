@@ -99,3 +99,11 @@ def test_clauses_split_at_punctuation_and_where_the_question_opens():
 def test_clauses_do_not_change_the_tokens():
     text = "nhập hk cho con, mất cccd!!! làm lại thế nào?"
     assert normalize_vietnamese(text).tokens == normalize_vietnamese(text.replace(",", " ").replace("!", " ")).tokens
+
+
+def test_hong_is_not_khong_after_a_word_it_qualifies():
+    """Southern "hông" means "không", but "sổ hồng" is the house certificate and "xe hỏng" a broken bike."""
+    assert normalize_vietnamese("lam mat so hong roi").tokens[-2:] == ("hong", "roi")
+    assert normalize_vietnamese("xe may hong").tokens[-1] == "hong"
+    assert normalize_vietnamese("hong biet lam sao").tokens[0] == "khong"
+    assert normalize_vietnamese("co duoc hong a").tokens[2] == "khong"
