@@ -39,6 +39,7 @@ from knowledge.normalize import Normalized, normalize_vietnamese
 
 # how much a phrase of each kind can stand for the procedure on its own
 KIND_WEIGHTS = {"staff": 1.0, "keyword": 0.9, "title": 1.0, "name": 1.0, "category": 0.45}
+ABROAD = 0.93
 RESIDENT_TARGETS = {"Công dân Việt Nam", "Người nước ngoài", "Người Việt Nam định cư ở nước ngoài",
                     "Người nước ngoài cư trú tại Việt Nam"}
 
@@ -235,6 +236,8 @@ class CatalogueIndex:
             prior *= 0.97  # a procedure that names no office is not a ministry's own
         else:
             prior *= 0.93
+        if proc.departments and all("nước ngoài" in d.lower() for d in proc.departments):
+            prior *= ABROAD  # an embassy's own procedure: the resident writes from a commune in Viet Nam
         return prior * (1.0 - 0.002 * min(len(proc.name.split()), 40))
 
     # ------------------------------------------------------------------ searching

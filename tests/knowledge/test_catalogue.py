@@ -156,3 +156,14 @@ def test_the_same_procedure_at_several_levels_is_one_answer_at_the_residents_lev
     assert (found.decision, found.code) == ("answer", "1.000003"), found
     assert [h.code for h in found.hits].count("1.000003") == 1 and len(found.hits) == 2
     assert not index.same_procedure("1.000003", "1.000004")
+
+
+def test_an_embassys_own_procedure_yields_to_the_one_at_home():
+    """A resident writes from a commune in Viet Nam: the passport the province issues comes before
+    the one Viet Nam's missions abroad issue, though both names are the same."""
+    index = CatalogueIndex([
+        Procedure(code="1.000010", name="Cấp hộ chiếu phổ thông", formality_id="a",
+                  departments=("Cơ quan đại diện Việt Nam ở nước ngoài",)),
+        Procedure(code="1.000011", name="Cấp hộ chiếu phổ thông", formality_id="b",
+                  departments=("Cục Quản lý xuất nhập cảnh",))], load_thresholds())
+    assert index.search("làm hộ chiếu phổ thông cho con")[0].code == "1.000011"
