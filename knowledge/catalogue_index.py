@@ -92,6 +92,9 @@ class CatalogueIndex:
     # weight grows with the catalogue's size: the bar is set in features, not in weight)
     EVIDENCE_HALF = 4.2
     COVERAGE = 0.5  # the weight of the share of the message a procedure explains
+    # ... of a message that says at least this many of the rarest features' worth: "bạn tên gì",
+    # "em chán quá" are wholly explained by a procedure that has "tên" or "chán", and say nothing
+    SAID_AT_LEAST = 1.5
     VARIANT = 0.93
     ACTION_SHARE = 0.35  # a special case of a procedure (renewal, reissue...) the message does not ask for
 
@@ -267,7 +270,7 @@ class CatalogueIndex:
         half = self.EVIDENCE_HALF * self.rarest
         # a long story is not diluted by its story; a short question counts by what it all says
         support = np.maximum(evidence[candidates] / (evidence[candidates] + half),
-                             self.COVERAGE * evidence[candidates] / weights.sum())
+                             self.COVERAGE * evidence[candidates] / max(weights.sum(), self.SAID_AT_LEAST * self.rarest))
         # the title's own words tell siblings apart ("nhập" or "thôi" quốc tịch) when a keyword fits them all
         titled = np.square(matched[self.title_phrase[candidates]]) * self.phrase_factor[self.title_phrase[candidates]]
         scores = (self.CONTAINMENT * contained + self.TITLE * titled
