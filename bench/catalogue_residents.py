@@ -1,10 +1,10 @@
 """The catalogue tier on residents' messages written for this project (issue 13), for tuning the ranker.
 
-    .venv/bin/python bench/catalogue_residents.py [--set FILE] [--show N] [--kinds N]
+    .venv/bin/python bench/catalogue_residents.py [--set FILE]... [--show N] [--kinds N]
 
-Runs every line of knowledge/data/catalogue_residents.tsv through the bot's whole path (curated
-intents first, then the catalogue: `catalogue_tier.resolve`, as `flask --app app kb match` does)
-with the thresholds in knowledge/data/catalogue_thresholds.yaml, and scores it as
+Runs every line of the residents' sets (every knowledge/data/catalogue_residents*.tsv, or the
+files given with --set) through the bot's whole path (curated intents first, then the catalogue:
+`catalogue_tier.resolve`, as `flask --app app kb match` does) with the thresholds in knowledge/data/catalogue_thresholds.yaml, and scores it as
 `../shared/eval/score.py --set` scores a catalogue set: found = answered with an acceptable code,
 wrong = answered with a code when the line is `none` or with a code not listed, rejection =
 `none` lines answered with no code. It also prints the recall of the catalogue search alone
@@ -80,10 +80,11 @@ def count(item: Prepared, answered: TierAnswer) -> Tally:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", type=Path, default=RESIDENTS)
+    parser.add_argument("--set", type=Path, action="append", help="a residents' file (repeatable; default all of them)")
     parser.add_argument("--show", type=int, default=0, help="how many failures to print")
     parser.add_argument("--kinds", type=int, default=20, help="how many kinds of failure to print")
     args = parser.parse_args()
+    args.set = tuple(args.set or RESIDENTS)
     logging.disable(logging.INFO)
     app = create_app()
     with app.app_context():
@@ -125,7 +126,7 @@ def run(items: list[Prepared], answers: list[TierAnswer], thresholds: object, ar
     ranks = [rank(item) for item in in_scope]
     recall = {n: sum(r is not None and r <= n for r in ranks) / max(len(ranks), 1) for n in (1, 3, 12)}
 
-    print(f"{args.set.name}: {len(items)} messages ({total.in_scope} in scope, {total.out_of_scope} out of scope), "
+    print(f"{' + '.join(path.name for path in args.set)}: {len(items)} messages ({total.in_scope} in scope, {total.out_of_scope} out of scope), "
           f"thresholds {thresholds}")
     print(f"whole path (as score.py): {figures(total)}")
     print(f"catalogue search alone, an acceptable code among the first hits: top-1 {recall[1]:.3f}, "

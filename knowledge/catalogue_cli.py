@@ -45,9 +45,10 @@ def ensure_catalogue() -> None:
 @click.option("--dry-run", is_flag=True, help="Print the thresholds without writing them.")
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20),
               help="Folds of the cross-validation over the residents' messages.")
-@click.option("--set", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Residents' messages (message<TAB>codes[<TAB>note]); default knowledge/data/catalogue_residents.tsv.")
-def calibrate_command(dry_run: bool, folds: int, path: Path | None) -> None:
+@click.option("--set", "paths", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="Residents' messages (message<TAB>codes[<TAB>note]), repeatable; "
+                   "default every knowledge/data/catalogue_residents*.tsv.")
+def calibrate_command(dry_run: bool, folds: int, paths: tuple[Path, ...]) -> None:
     """Choose the catalogue's thresholds by cross-validation over residents' messages written for
     the project (the bot's whole path, curated intents first), and report the generated-question figure."""
     from knowledge.catalogue_calibrate import calibrate, residents_lines, write_thresholds
@@ -62,7 +63,7 @@ def calibrate_command(dry_run: bool, folds: int, path: Path | None) -> None:
     if index is None:
         click.echo("no catalogue imported: `flask --app app catalogue import DIR` first", err=True)
         sys.exit(2)
-    lines = residents_lines(path) if path is not None else residents_lines()
+    lines = residents_lines(paths) if paths else residents_lines()
     report = calibrate(knowledge_base().snapshot(), index, load_entries(), lines, k=folds,
                        limit=current_app.config["MAX_MESSAGE_CHARS"])
     click.echo(report.describe())

@@ -1,8 +1,9 @@
 """The residents' messages the catalogue tier is calibrated and measured on (issue 13), and the
 calibration itself.
 
-knowledge/data/catalogue_residents.tsv was written for this project, independently of the eval
-sets: residents' messages about procedures of the national catalogue outside the curated intents
+knowledge/data/catalogue_residents.tsv and catalogue_residents_2.tsv (read together) were written
+for this project, independently of the eval sets, the second by someone who had not read the
+everyday words: residents' messages about procedures of the national catalogue outside the curated intents
 (story first, without diacritics, teencode, English from foreigners) with every acceptable code,
 and out-of-scope messages that share words with procedures. Its lines must never become
 phrasings, or the figures measured on it stop meaning anything.
@@ -47,6 +48,14 @@ def test_the_set_is_well_formed_and_spread_over_procedures_domains_and_wordings(
     assert sum(25 <= len(line.text.split()) <= 60 for line in in_scope) >= 0.25 * len(in_scope)  # story first
     texts = [_plain(line.text) for line in lines]
     assert len(set(texts)) == len(texts), [t for t in texts if texts.count(t) > 1]
+
+
+def test_every_residents_file_is_read_and_each_holds_its_own_out_of_scope_lines():
+    """A second file counts only if the default reader takes it: both sets, in order."""
+    assert [path.name for path in RESIDENTS[:2]] == ["catalogue_residents.tsv", "catalogue_residents_2.tsv"]
+    each = [residents_lines(path) for path in RESIDENTS]
+    assert residents_lines() == [line for lines in each for line in lines]
+    assert all(sum(line.out_of_scope for line in lines) >= 50 for lines in each)
 
 
 @pytest.mark.skipif(not PORTAL.exists(), reason=f"the portal snapshot {PORTAL} is not on this machine")
