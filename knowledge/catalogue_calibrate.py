@@ -51,6 +51,7 @@ STORIES = ("", "", "nhà em ở quê, bố mẹ già rồi,", "năm nay em làm 
            "em mới về đây ở được mấy tháng,", "hôm trước em có lên xã nhưng chưa gặp ai,", "gia đình em đông con,",
            "em đang làm công nhân trên thành phố,", "ông bà em tuổi cao sức yếu,")
 MAX_WRONG, MIN_REJECTION = 0.05, 0.90
+FOUND_SLACK = 0.01  # found given up, at most, for fewer wrong answers
 FOLDS = 5
 OUT_OF_SCOPE = Path(__file__).parent / "data" / "catalogue_out_of_scope.txt"
 # every residents' set, read together (catalogue_residents.tsv, catalogue_residents_2.tsv, ...)
@@ -237,19 +238,20 @@ def tally(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
 
 
 def choose(score: Callable[[CatalogueThresholds], Tally]) -> tuple[CatalogueThresholds, Tally]:
-    """The thresholds that answer the most lines within both bars (or come closest to them),
-    then the widest clarifying band that keeps ≥ 90 % of out-of-scope lines without a choice."""
-    best: tuple[tuple[float, float, float], CatalogueThresholds, Tally] | None = None
+    """Among the thresholds within both bars (or closest to them), those that answer within
+    FOUND_SLACK of the most lines, and of those the ones with the fewest wrong answers: a wrong
+    answer is worse than none, so a point of found is not worth a point of wrong. Then the widest
+    clarifying band that keeps ≥ 90 % of out-of-scope lines without a choice."""
+    tried = []
     for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES):
-        if sure < answer_at:
-            continue
-        t = CatalogueThresholds(answer_at, margin, answer_at, sure)
-        counts = score(t)
-        key = (-counts.shortfall(), counts.found_share, counts.rejection)
-        if best is None or key > best[0]:
-            best = (key, t, counts)
-    assert best is not None
-    _, chosen, counts = best
+        if sure >= answer_at:
+            t = CatalogueThresholds(answer_at, margin, answer_at, sure)
+            tried.append((t, score(t)))
+    closest = min(counts.shortfall() for _, counts in tried)
+    within = [(t, counts) for t, counts in tried if counts.shortfall() == closest]
+    most = max(counts.found_share for _, counts in within)
+    chosen, counts = min((item for item in within if item[1].found_share >= most - FOUND_SLACK),
+                         key=lambda item: (item[1].wrong_tier, -item[1].found_share, -item[1].rejection))
     for clarify in [x / 100 for x in range(int(round(chosen.answer * 100)) - 2, 19, -2)]:
         t = CatalogueThresholds(chosen.answer, chosen.margin, clarify, chosen.sure)
         wider = score(t)
