@@ -107,6 +107,25 @@ QUESTIONS = [  # (message, acceptable codes)
     ('tôi là người không quốc tịch sống ở việt nam, muốn đi nước ngoài cần giấy gì', ['2.000332', '1.002390']),
     ('đại lý gas nhà em muốn chở bình gas bằng xe tải thì xin giấy phép chở hàng nguy hiểm ở đâu',
      ['1.013259', '1.014967', '1.013340']),
+    # names residents never say (only a family's generic words before)
+    ('xe ô tô nhà em sắp hết hạn đăng kiểm, đi đăng kiểm ở đâu cần mang gì', ['1.005103']),
+    ('mat tem dang kiem o to thi lam lai the nao', ['1.013092']),
+    ('em muốn nâng thùng xe tải lên cao hơn, cải tạo xe thì phải làm thủ tục gì', ['1.013206']),
+    ('bằng lái của em bị trừ hết 12 điểm rồi, muốn phục hồi điểm thì làm sao', ['1.013211']),
+    ('công ty mới thành lập cần khắc dấu, đăng ký mẫu con dấu ở công an xã hay tỉnh', ['1.115231', '2.001428']),
+    ('con dấu công ty bị mất thì làm lại ở đâu', ['1.115232', '2.001410']),
+    ('nhà em có thanh kiếm cổ ông nội để lại làm đồ gia bảo, có phải khai báo công an không', ['1.013442']),
+    ('làm sao để kích hoạt định danh điện tử mức 2 trên vneid', ['3.000228']),
+    ('em báo mất hộ chiếu rồi mà giờ lại tìm thấy, khôi phục hộ chiếu được không', ['1.010384']),
+    ('chồng em là người Mỹ có giấy miễn thị thực, muốn gia hạn tạm trú thì làm ở đâu', ['1.002411', '1.000771']),
+    ('em thuê nhà ở lâu rồi, muốn nhập hộ khẩu vào nhà thuê thì cần xác nhận diện tích không', ['1.013314', '1.004222']),
+    ('giấy đăng ký hộ kinh doanh của em ghi sai số căn cước, sửa ở xã được không', ['1.014034']),
+    ('em bán hàng lưu động ở mấy chợ huyện khác thì có phải thông báo địa điểm kinh doanh với thuế không', ['1.009824']),
+    ('công ty em muốn tăng vốn điều lệ thì làm hồ sơ gì', ['2.002009']),
+    ('doanh nghiệp muốn đổi giám đốc, thay người đại diện theo pháp luật', ['2.002011']),
+    ('bố mẹ cho em chiếc ô tô, nhận xe được tặng thì có phải nộp thuế thu nhập cá nhân không', ['1.008538']),
+    ('người được trợ giúp pháp lý muốn đổi luật sư khác được không', ['2.001687']),
+    ('My driving licence lost all its points, how do I restore them?', ['1.013211']),
 ]
 
 # words of these procedures in lines that ask for none: must get no confident answer
