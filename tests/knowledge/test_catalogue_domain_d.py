@@ -138,6 +138,12 @@ OUT_OF_SCOPE = [
     'thanh lý bình chữa cháy mini, còn mới 90%',
     'nhận dịch thuật tiếng Anh, giá sinh viên',
     'bán hàng online mãi không có đơn, buồn quá',
+    'bán kiếm cổ sưu tầm, ai quan tâm ib',
+    'bình chữa cháy loại nào tốt cho gia đình',
+    'tuyển lái xe bồn chở xăng dầu, lương cao',
+    'hội chợ tết năm nay có gì vui không mọi người',
+    # no procedure of the snapshot licenses selling tobacco: better none than a manufacturer's paper
+    'giấy phép bán thuốc lá lẻ',
 ]
 
 
