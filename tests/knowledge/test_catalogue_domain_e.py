@@ -26,8 +26,8 @@ FIRST_RATE = 0.65  # share with an acceptable procedure first
 
 QUESTIONS = [
     # social protection, children, families
-    ('em làm công nhân lương thấp, muốn mua nhà ở xã hội thì xin xác nhận thu nhập thấp ở đâu', {'3.000412'}),
-    ('xin giay xac nhan thu nhap thap de nop ho so nha o xa hoi', {'3.000412'}),
+    ('nhà em không thuộc hộ nghèo nhưng lương thấp, xã xét công nhận người thu nhập thấp thế nào', {'3.000412'}),
+    ('lam sao de duoc cong nhan la lao dong thu nhap thap', {'3.000412'}),
     ('vợ em đẻ ở nhà không kịp vào viện nên không có giấy chứng sinh, giờ làm sao', {'1.014331'}),
     ('giấy chứng sinh của bé bị mất, xin cấp lại ở đâu', {'1.014332'}),
     ('vo chong em hiem muon, muon nho chi gai mang thai ho thi lam thu tuc gi', {'1.014527'}),
