@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from knowledge.catalogue_index import CatalogueIndex, CatalogueMatch, Hit
 from knowledge.catalogue_terms import is_english, plain
-from knowledge.matcher import Match
+from knowledge.matcher import NONE, Match
 from knowledge.normalize import normalize_vietnamese
 from knowledge.store import Snapshot
 
@@ -20,6 +20,9 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 # message (summed feature weight) that the curated intent's phrasings never use, and at least
 # UNEXPLAINED_SHARE of what only the curated intent explains: "người khuyết tật có được luật sư
 # miễn phí không" names the disability, but asks for legal aid.
+# An out-of-scope match leaves the catalogue's choice of procedures standing when the out-of-scope
+# examples explain less than this many of the rarest features' worth that the procedure does not
+NONE_UNEXPLAINED = 1.25
 UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
 
@@ -70,9 +73,18 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
         return TierAnswer(match, None, own)
     found = _local_phrasing(text, local or [], index) or index.match(text, province)
-    if found.decision == "clarify" and out_of_scope(snapshot, match):
+    if found.decision == "clarify" and out_of_scope(snapshot, match) and not _about_the_procedure(snapshot, index, text, found):
         found = CatalogueMatch("none", None, found.score, found.hits)
     return TierAnswer(match, found, found.code if found.decision == "answer" else None)
+
+
+def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, found: CatalogueMatch) -> bool:
+    """The knowledge base's out-of-scope examples predate the catalogue: many ask about national
+    procedures ("làm hộ chiếu ở đâu"). When the catalogue's first procedure explains nearly every
+    word the message shares with them, the message is about that procedure, not out of scope."""
+    said = set(index.query_features(text))
+    only_theirs = said & snapshot.index.intent_features.get(NONE, frozenset()) - index.explains(found.hits[0].code)
+    return index.evidence(only_theirs) < NONE_UNEXPLAINED * index.rarest
 
 
 def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch) -> bool:
