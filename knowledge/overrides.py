@@ -33,6 +33,9 @@ def _answers() -> dict[tuple[int, str], dict]:
 def commune_answer(commune: Commune | None, entry: Entry) -> dict | None:
     """The commune's answer replacing the national one, or None: {vi, en} for a FAQ entry,
     {field: {vi, en}} (note, place, fee, papers, hours) for a procedure."""
-    if commune is None:
-        return None
-    return _answers().get((commune.id, entry.id))
+    return commune_answer_of(commune.id if commune is not None else None, entry.id)
+
+
+def commune_answer_of(commune_id: int | None, entry_id: str) -> dict | None:
+    """`commune_answer` by ids (a prepared page knows its commune's id, not the commune)."""
+    return None if commune_id is None else _answers().get((commune_id, entry_id))

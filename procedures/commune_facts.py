@@ -38,3 +38,10 @@ def papers(text: str | None) -> list[str]:
     """One paper a line, as staff typed them (list marks and numbers are the renderer's)."""
     lines = [line.strip().lstrip("-•*").strip() for line in (text or "").splitlines()]
     return [line for line in lines if line]
+
+
+def paper_texts(text: dict) -> list[dict]:
+    """The commune's papers as {vi, en} items, one a line; a line's English where staff wrote the
+    English list line for line, else its Vietnamese."""
+    vi, en = papers(text.get("vi")), papers(text.get("en"))
+    return [{"vi": line, "en": en[n] if len(en) == len(vi) else line} for n, line in enumerate(vi)]

@@ -8,12 +8,14 @@ the questions answered in order (for "back"), and timestamps for the TTL.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from procedures import commune_facts
 
 FLOWS = Path(__file__).parent / "flows"
 FIELDS = Path(__file__).parent / "common" / "fields.yaml"
@@ -199,3 +201,16 @@ def result(flow: dict, answers: dict, procedure: dict) -> Result:
                if isinstance(item, str) or matches(item.get("ask_if"), answers)]
     return Result(flow["id"], name, variant.get("title") or procedure["name"], content, documents, notes,
                   fee, prefill)
+
+
+def for_commune(result: Result, facts: dict | None) -> Result:
+    """The result as the commune's residents are told it: the fee, papers, place, hours and note its
+    staff wrote for the procedure replace the national ones (procedures/commune_facts.py), as in the
+    first reply; the case's own notes stay."""
+    content = commune_facts.merged(result.content, facts)
+    if content is result.content:
+        return result
+    papers = commune_facts.own(content, "papers")
+    fee = commune_facts.own(content, "fee")
+    return replace(result, content=content, documents=commune_facts.paper_texts(papers) if papers else result.documents,
+                   fee=fee or result.fee)

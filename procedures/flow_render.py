@@ -40,6 +40,7 @@ def summary(result: Result, office: Office, loc: Localize, _: Gettext) -> str:
     lines.append(_(render.ONLINE_LEVELS.get(content.get("online") or "unknown", render.ONLINE_LEVELS["unknown"])))
     lines.append(render.office_lines(office, _))
     lines += [f"ℹ️ {loc(note)}" for note in result.notes]
+    lines += [note for note in [render.note_line(content, loc, _)] if note]
     if content.get("code"):  # for the desk: the officer finds the procedure by its code
         lines.append(_("National procedure code: {code}", code=content["code"]))
     return "\n".join(lines)

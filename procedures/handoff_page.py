@@ -10,9 +10,10 @@ from flask import Blueprint, Response, current_app, make_response, redirect, ren
 
 from i18n import LANGUAGES, gettext
 from infra.db import get_session
+from knowledge.overrides import commune_answer_of
 from knowledge.store import knowledge_base
 from procedures import flow as flows
-from procedures import page_events, prefill
+from procedures import page_events, prefill, render
 from procedures.handoff_token import TokenExpired, TokenInvalid, read_token
 from procedures.portal import build_portal_link
 from procedures.prefill_models import PortalClick, PrefillRecord
@@ -80,7 +81,8 @@ def _result(record: PrefillRecord, answers: dict) -> flows.Result | None:
         return None
     entry = knowledge_base().snapshot().entries.get(flow["procedure"])
     procedure = entry.content if entry is not None else {"name": {"vi": flow["id"], "en": flow["id"]}}
-    return flows.result(flow, answers, procedure)
+    facts = commune_answer_of(record.commune_id, entry.id) if entry is not None else None
+    return flows.for_commune(flows.result(flow, answers, procedure), facts)
 
 
 @bp.get("/go/<token>")
@@ -101,6 +103,7 @@ def show(token: str):
     page = render_template(
         "handoff/page.html", _=_gettext(lang), lang=lang, loc=loc, result=result, details=details,
         portal_href=f"/go/{token}/portal" if _portal_link(result) else None,
+        commune_note=render.note_line(result.content, loc, _gettext(lang)),
         expires=prefill.as_utc(record.expires_at).strftime("%d/%m/%Y"),
     )
     return _private(make_response(page, 200))

@@ -16,6 +16,7 @@ from bot import office_hours, payloads, prefill_collect
 from bot.context import Turn
 from bot.messages import Button, QuickReply, Reply
 from i18n import N_
+from knowledge.overrides import commune_answer
 from procedures import answers, prefill, render, validators
 from procedures import flow as flows
 from procedures.flow_render import summary
@@ -279,7 +280,8 @@ def _result(turn: Turn, state: dict) -> flows.Result:
     flow = flows.load_flow(state["id"])
     entry = turn.entry(flow["procedure"])
     procedure = entry.content if entry is not None else {"name": {"vi": flow["id"], "en": flow["id"]}}
-    return flows.result(flow, state["answers"], procedure)
+    facts = commune_answer(turn.commune, entry) if entry is not None else None
+    return flows.for_commune(flows.result(flow, state["answers"], procedure), facts)
 
 
 def _show_result(turn: Turn, state: dict) -> list[Reply]:

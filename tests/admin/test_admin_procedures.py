@@ -106,3 +106,37 @@ def test_another_communes_staff_neither_see_nor_change_it(app, staff_a):
     ids_b = _revision_ids(staff_b.get("/admin/c/xa-b/procedures/khai-sinh").get_data(as_text=True).replace(
         "/admin/c/xa-b/", "/admin/c/demo/"))
     assert post(staff_a, f"/admin/c/demo/revisions/{ids_b[0]}/rollback", {"back": "procedure"}).status_code == 404
+
+
+def _guide_result(app, user: str, commune: str) -> tuple[str, str]:
+    """A resident of `commune` walks the marital-status guide to its end: the result's text, and the
+    checklist page the bot links to."""
+    client = app.test_client()
+    path = f"/webchat/messages?commune={commune}"
+
+    def send(body: dict) -> list[dict]:
+        response = client.post(path, json={"user": user, **body})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["replies"]
+
+    send({"text": "xác nhận tình trạng hôn nhân"})
+    send({"payload": "FLOW:start:tinh-trang-hon-nhan"})
+    for answer in ("để kết hôn", "chưa", "chưa"):
+        send({"text": answer})
+    result = "\n".join(r["text"] for r in send({"text": "không"}))
+    urls = [b["url"] for r in send({"payload": "FLOW:link"}) for b in r["buttons"] if "/go/" in b["url"]]
+    assert len(urls) == 1
+    return result, client.get(re.sub(r"^https?://[^/]+", "", urls[0])).get_data(as_text=True)
+
+
+def test_a_guides_result_and_its_checklist_page_tell_the_communes_own_facts(app, staff_a):
+    """What staff wrote for the procedure (fee, papers, note) ends the guide too, for their residents only."""
+    page = "/admin/c/demo/procedures/tinh-trang-hon-nhan"
+    assert post(staff_a, page, {"fee_vi": "Xã An Bình không thu phí", "papers_vi": "Căn cước\nẢnh thẻ 3x4",
+                                "note_vi": "Nộp buổi sáng tại phòng 2"}).status_code == 302
+    result, checklist = _guide_result(app, "guide-a", "demo")
+    for said in (result, checklist):
+        assert "Xã An Bình không thu phí" in said and "Ảnh thẻ 3x4" in said and "Nộp buổi sáng tại phòng 2" in said
+    other, other_checklist = _guide_result(app, "guide-b", "xa-b")
+    assert not any(word in text for text in (other, other_checklist)
+                   for word in ("không thu phí", "Ảnh thẻ 3x4", "phòng 2"))
