@@ -380,13 +380,16 @@ class CatalogueIndex:
 # handles a procedure, which residents never name
 _LEVEL = re.compile(r"\b(?:thuc hien |giai quyet )?(?:tai |o |thuoc )?(?:tham quyen (?:giai quyet )?(?:cua )?)?"
                     r"(?:ubnd |uy ban nhan dan |cong an |so )?cap (?:trung uong|tinh|huyen|xa)\b")
+# "... thực hiện bằng dịch vụ công trực tuyến toàn trình": the same procedure, submitted online
+_METHOD = re.compile(r"\b(?:thuc hien )?(?:bang )?dich vu cong (?:truc tuyen(?: toan trinh| mot phan)?|toan trinh|mot phan)"
+                     r"(?: hoac truc tiep)?\b|\b(?:thuc hien )?truc tuyen (?:toan trinh|mot phan)(?: hoac truc tiep)?\b")
 _LEVELS = (("cap xa", 0), ("cap huyen", 1), ("cap tinh", 2), ("trung uong", 3))
 _OFFICES = (("so", 2), ("bo", 3))  # a department named "Sở ..." or "Bộ ..."
 
 
 def levels_free_name(name: str) -> str:
-    """The official name without its level or office: the key of a procedure's level variants."""
-    words = _LEVEL.sub(" ", plain(name)).split()
+    """The official name without its level, office or online method: the key of a procedure's variants."""
+    words = _METHOD.sub(" ", _LEVEL.sub(" ", plain(name))).split()
     return " ".join(words[2:] if words[:2] == ["thu", "tuc"] else words)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from infra.db import session_scope
 from infra.models import CatalogueEntry, CatalogueNote, Commune
-from knowledge.catalogue_index import CatalogueIndex, Procedure
+from knowledge.catalogue_index import CatalogueIndex, Procedure, levels_free_name
 from knowledge.catalogue_terms import TITLE_LIMIT, everyday_keywords, everyday_title
 from knowledge.catalogue_store import load_thresholds
 
@@ -156,6 +156,10 @@ def test_the_same_procedure_at_several_levels_is_one_answer_at_the_residents_lev
     assert (found.decision, found.code) == ("answer", "1.000003"), found
     assert [h.code for h in found.hits].count("1.000003") == 1 and len(found.hits) == 2
     assert not index.same_procedure("1.000003", "1.000004")
+    online = "Cấp lại chứng nhận đăng ký xe, biển số xe thực hiện bằng dịch vụ công trực tuyến toàn trình"
+    counter = ("Cấp lại chứng nhận đăng ký xe, biển số xe thực hiện bằng dịch vụ công trực tuyến một phần hoặc trực "
+               "tiếp thực hiện tại cấp trung ương, cấp tỉnh, cấp xã")
+    assert levels_free_name(online) == levels_free_name(counter) == "cap lai chung nhan dang ki xe bien so xe"
 
 
 def test_an_embassys_own_procedure_yields_to_the_one_at_home():
