@@ -69,3 +69,14 @@ def test_an_english_question_about_another_licence_is_not_the_household_business
     assert answered.match.intent == "ho-kinh-doanh"
     assert answered.contested == "ho-kinh-doanh" and answered.code != "1.001612"
     assert "1.001029" in {h.code for h in answered.catalogue.hits}  # the karaoke licence
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("cần tuyển tài xế lái xe tải có bằng C, lương 12 triệu", "none"),  # names a licence: an employer's advert
+    ("đổi bằng lái xe hạng C hết hạn ở đâu", "doi-gplx"),
+    ("công ty em cho nghỉ việc rồi, lương cũ 6 triệu, có được trợ cấp thất nghiệp không", "tro-cap-that-nghiep"),
+])
+def test_a_job_advert_is_no_procedure_whatever_licence_it_names(app, text, intent):
+    with app.app_context():
+        ensure_knowledge_base()
+        assert knowledge_base().snapshot().index.match(text).intent == intent
