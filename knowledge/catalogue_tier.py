@@ -170,20 +170,16 @@ def _other_audience(snapshot: Snapshot, index: CatalogueIndex, text: str, match:
     entry = snapshot.entries.get(match.intent)
     if own is None or entry is None or entry.kind != "procedure":
         return None
-    named = audiences_named(text)
-    procedure = index.procedure(own)
     ours = snapshot.index.intent_features.get(match.intent, frozenset())
-    for audience in named:
-        if procedure is not None and audience.targets & set(procedure.targets):
-            continue
-        if any(_phrased(ours, cue) for cue in audience.cues):
+    for audience in audiences_named(text):
+        if _serves(index, own, audience) or any(_phrased(ours, cue) for cue in audience.cues):
             continue
         if not found.hits or found.hits[0].score < index.thresholds.answer \
                 or index.title(found.hits[0].code) == index.title(own) or not _serves(index, found.hits[0].code, audience):
             continue  # the catalogue, reading the whole message, puts a procedure for them first, surely
-        serving = [h for h in index.search(text, province) if _serves(index, h.code, audience)]
         if found.decision == "answer":
             return found
+        serving = [h for h in index.search(text, province) if _serves(index, h.code, audience)]
         return CatalogueMatch("clarify", None, serving[0].score, tuple(serving[:3]))
     return None
 
