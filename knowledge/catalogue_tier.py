@@ -5,16 +5,22 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz
 
 from knowledge.catalogue_index import CatalogueIndex, CatalogueMatch, Hit
 from knowledge.catalogue_terms import is_english, plain
+from knowledge.content import read_phrasings
 from knowledge.matcher import NONE, Match
 from knowledge.normalize import normalize_vietnamese
 from knowledge.store import Snapshot
 
+AUDIENCES = Path(__file__).parent / "data" / "audiences.yaml"
 COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing of the resident's commune
 # A curated answer yields to the catalogue when the catalogue's procedure explains this much of the
 # message (summed feature weight) that the curated intent's phrasings never use, and at least
@@ -25,6 +31,31 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 NONE_UNEXPLAINED = 1.25
 UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Audience:
+    """People some procedures serve and others do not (knowledge/data/audiences.yaml)."""
+    name: str
+    targets: frozenset[str]  # the catalogue's target groups (đối tượng) that are these people
+    cues: tuple[tuple[str, ...], ...]  # plain words in a row that name them in a message
+
+
+@lru_cache(maxsize=4)
+def load_audiences(path: Path = AUDIENCES) -> tuple[Audience, ...]:
+    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return tuple(Audience(item["audience"], frozenset(item["targets"]),
+                          tuple(tuple(plain(cue).split()) for cue in item["cues"])) for item in items)
+
+
+def _says(tokens: Sequence[str], cue: tuple[str, ...]) -> bool:
+    return any(tuple(tokens[at:at + len(cue)]) == cue for at, token in enumerate(tokens) if token == cue[0])
+
+
+def audiences_named(text: str) -> list[Audience]:
+    """The audiences a message names ("chồng em là người Hàn", "a foreign tenant")."""
+    tokens = plain(text).split()
+    return [a for a in load_audiences() if any(_says(tokens, cue) for cue in a.cues)]
 
 
 @dataclass(frozen=True)
@@ -69,6 +100,9 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
         narrower = _named_sibling(found, own) if own else None
         if narrower is not None:
             return TierAnswer(match, narrower, narrower.code)
+        theirs = _other_audience(snapshot, index, text, match, found, own, province)
+        if theirs is not None:
+            return TierAnswer(match, theirs, theirs.code if theirs.decision == "answer" else None, match.intent)
         if _overrules(snapshot, index, text, match, found):
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
         return TierAnswer(match, None, own)
@@ -89,22 +123,89 @@ def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, f
 
 def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch) -> bool:
     """The catalogue's best procedure explains a large part of the message that the curated
-    intent's phrasings never use: the curated answer fits a side detail, not the request."""
+    intent's phrasings never use: the curated answer fits a side detail, not the request. Or
+    the catalogue is confident and the message says nothing the curated intent explains that
+    the catalogue's procedure does not ("thẻ bảo hiểm y tế rách, cấp lại" is the card's
+    reissue, not the newborn's joint registration that also issues one)."""
     entry = snapshot.entries.get(match.intent)
-    if not found.hits or found.decision == "none" or entry is None or entry.kind != "procedure":
+    if not found.hits or found.decision == "none" or entry is None:
+        return False
+    if entry.kind != "procedure":
         return False  # office facts and the bot's own behaviours are not procedures to compete with
     own = curated_code(snapshot, match)
     if own is not None and _agrees(index, found, own):
         return False  # the catalogue agrees, or cannot tell its procedure from the curated one
-    if is_english(normalize_vietnamese(text), index.lexicon):
-        # the curated intents read English in their own phrasings; the catalogue reads it as the
-        # official words it translates to, which those phrasings need not use: no common measure
-        return False
     said = set(index.query_features(text))
     theirs = said & index.explains(found.hits[0].code)
-    ours = said & snapshot.index.intent_features.get(match.intent, frozenset())
-    unexplained = index.evidence(theirs - ours)
-    return unexplained >= UNEXPLAINED_MIN and unexplained >= UNEXPLAINED_SHARE * index.evidence(ours - theirs)
+    english = is_english(normalize_vietnamese(text), index.lexicon)
+    if english:
+        # the catalogue reads English as the official words it translates to, which the curated
+        # phrasings need not use: the common measure is the official words of the curated
+        # procedure's own national entry and of the curated intent's English phrasings
+        if own is None:
+            return False
+        ours = said & (index.explains(own) | _english_reading(index, match.intent))
+    else:
+        ours = said & snapshot.index.intent_features.get(match.intent, frozenset())
+    unexplained, only_ours = index.evidence(theirs - ours), index.evidence(ours - theirs)
+    if not english and found.decision == "answer" and unexplained > 0 and only_ours == 0:
+        return True
+    return unexplained >= UNEXPLAINED_MIN and unexplained >= UNEXPLAINED_SHARE * only_ours
+
+
+_READINGS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _english_reading(index: CatalogueIndex, intent: str) -> frozenset[str]:
+    """The official words the catalogue reads in the curated intent's English phrasings (its
+    national seed phrasings, knowledge/phrasings/<intent>.txt): what the intent covers, said in
+    the catalogue's words. Read once per lexicon."""
+    key = (id(index.lexicon), intent)
+    if key not in _READINGS:
+        if len(_READINGS) > 500:
+            _READINGS.clear()
+        english = [p for p in read_phrasings(intent) if is_english(normalize_vietnamese(p), index.lexicon)]
+        _READINGS[key] = frozenset(f for p in english for f in index.query_features(p))
+    return _READINGS[key]
+
+
+def _other_audience(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch,
+                    own: str | None, province: str | None) -> CatalogueMatch | None:
+    """The message names people the curated procedure does not serve (a foreigner for the
+    citizens' temporary residence): the catalogue's procedures for them, when it has some.
+    The curated procedure serves them when its national entry lists them or its phrasings
+    name them. The catalogue must put a procedure for them first, reading the whole message
+    (a Korean tenant whose landlord registers his stay is still the curated case when the
+    catalogue says so), with a score that clears its own answer threshold (only siblings too
+    close to tell apart may keep it from answering); then its confident answer stands, and
+    anything less is a choice among its procedures for them (the curated one offered first)."""
+    entry = snapshot.entries.get(match.intent)
+    if own is None or entry is None or entry.kind != "procedure":
+        return None
+    ours = snapshot.index.intent_features.get(match.intent, frozenset())
+    for audience in audiences_named(text):
+        if _serves(index, own, audience) or any(_phrased(ours, cue) for cue in audience.cues):
+            continue
+        if not found.hits or found.hits[0].score < index.thresholds.answer \
+                or index.title(found.hits[0].code) == index.title(own) or not _serves(index, found.hits[0].code, audience):
+            continue  # the catalogue, reading the whole message, puts a procedure for them first, surely
+        if found.decision == "answer":
+            return found
+        serving = [h for h in index.search(text, province) if _serves(index, h.code, audience)]
+        return CatalogueMatch("clarify", None, serving[0].score, tuple(serving[:3]))
+    return None
+
+
+def _serves(index: CatalogueIndex, code: str, audience: Audience) -> bool:
+    procedure = index.procedure(code)
+    return procedure is not None and bool(audience.targets & set(procedure.targets))
+
+
+def _phrased(features: frozenset[str], cue: tuple[str, ...]) -> bool:
+    """The curated intent's phrasings use the cue's words in a row (its features: words and pairs)."""
+    if len(cue) == 1:
+        return cue[0] in features
+    return all(f"{a}_{b}" in features for a, b in zip(cue, cue[1:]))
 
 
 def _agrees(index: CatalogueIndex, found: CatalogueMatch, own: str) -> bool:
