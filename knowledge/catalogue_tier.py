@@ -187,7 +187,7 @@ def _other_audience(snapshot: Snapshot, index: CatalogueIndex, text: str, match:
         if _serves(index, own, audience) or any(_phrased(ours, cue) for cue in audience.cues):
             continue
         if not found.hits or found.hits[0].score < index.thresholds.answer \
-                or index.title(found.hits[0].code) == index.title(own) or not _serves(index, found.hits[0].code, audience):
+                or index.same_procedure(found.hits[0].code, own) or not _serves(index, found.hits[0].code, audience):
             continue  # the catalogue, reading the whole message, puts a procedure for them first, surely
         if found.decision == "answer":
             return found
