@@ -52,6 +52,7 @@ STORIES = ("", "", "nhà em ở quê, bố mẹ già rồi,", "năm nay em làm 
            "em đang làm công nhân trên thành phố,", "ông bà em tuổi cao sức yếu,")
 MAX_WRONG, MIN_REJECTION = 0.05, 0.90
 FOUND_SLACK = 0.01  # found given up, at most, for fewer wrong answers
+LIST_ANSWERED = 0.0  # of the out-of-scope list, the share the catalogue may answer
 FOLDS = 5
 OUT_OF_SCOPE = Path(__file__).parent / "data" / "catalogue_out_of_scope.txt"
 # every residents' set, read together (catalogue_residents.tsv, catalogue_residents_2.tsv, ...)
@@ -237,16 +238,19 @@ def tally(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
     return counts
 
 
-def choose(score: Callable[[CatalogueThresholds], Tally]) -> tuple[CatalogueThresholds, Tally]:
+def choose(score: Callable[[CatalogueThresholds], Tally],
+           guard: Callable[[CatalogueThresholds], bool] = lambda t: True) -> tuple[CatalogueThresholds, Tally]:
     """Among the thresholds within both bars (or closest to them), those that answer within
     FOUND_SLACK of the most lines, and of those the ones with the fewest wrong answers: a wrong
     answer is worse than none, so a point of found is not worth a point of wrong. Then the widest
-    clarifying band that keeps ≥ 90 % of out-of-scope lines without a choice."""
+    clarifying band that keeps ≥ 90 % of out-of-scope lines without a choice. Only thresholds the
+    `guard` accepts are tried (when it accepts some)."""
     tried = []
     for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES):
         if sure >= answer_at:
             t = CatalogueThresholds(answer_at, margin, answer_at, sure)
             tried.append((t, score(t)))
+    tried = [item for item in tried if guard(item[0])] or tried
     closest = min(counts.shortfall() for _, counts in tried)
     within = [(t, counts) for t, counts in tried if counts.shortfall() == closest]
     most = max(counts.found_share for _, counts in within)
@@ -274,14 +278,14 @@ def folds(lines: Sequence[Prepared], k: int = FOLDS, seed: int = 13) -> list[lis
     return out
 
 
-def cross_validate(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
-                   k: int = FOLDS) -> tuple[Tally, list[CatalogueThresholds]]:
+def cross_validate(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared], k: int = FOLDS,
+                   guard: Callable[[CatalogueThresholds], bool] = lambda t: True) -> tuple[Tally, list[CatalogueThresholds]]:
     """Held-out counts over k folds, each fold scored with thresholds chosen on the others."""
     held_out, chosen = Tally(), []
     parts = folds(items, k)
     for n, test in enumerate(parts):
         train = [item for m, part in enumerate(parts) if m != n for item in part]
-        thresholds, _ = choose(lambda t, train=train: tally(snapshot, index, train, t))
+        thresholds, _ = choose(lambda t, train=train: tally(snapshot, index, train, t), guard)
         chosen.append(thresholds)
         held_out.add(tally(snapshot, index, test, thresholds))
     return held_out, chosen
@@ -367,12 +371,26 @@ class Report:
         ))
 
 
+def answers_none_of(index: CatalogueIndex, texts: Sequence[str], allowed: float = LIST_ANSWERED
+                    ) -> Callable[[CatalogueThresholds], bool]:
+    """A guard: thresholds at which the catalogue answers at most `allowed` of these out-of-scope
+    messages (the project's out-of-scope list: a sale ad, a football match, small talk). The
+    residents' out-of-scope lines are too few to hold the answer threshold up on their own."""
+    seen = [(hits[0].score, index.lead(hits)) for hits in (index.distinct(index.search(t)) for t in texts) if hits]
+    most = allowed * len(texts)
+
+    def accepts(t: CatalogueThresholds) -> bool:
+        return sum(top >= t.sure or (top >= t.answer and lead >= t.margin) for top, lead in seen) <= most
+    return accepts
+
+
 def calibrate(snapshot: Snapshot, index: CatalogueIndex, entries: list[EntryData], lines: Sequence[Line] | None = None,
               k: int = FOLDS, limit: int | None = None) -> Report:
     """Thresholds chosen on the residents' messages (k-fold figures) and the generated figure."""
     items = prepare(snapshot, index, residents_lines() if lines is None else lines, limit)
-    held_out, per_fold = cross_validate(snapshot, index, items, k)
-    thresholds, fitted = choose(lambda t: tally(snapshot, index, items, t))
+    guard = answers_none_of(index, out_of_scope_lines(entries))
+    held_out, per_fold = cross_validate(snapshot, index, items, k, guard)
+    thresholds, fitted = choose(lambda t: tally(snapshot, index, items, t), guard)
     return Report(thresholds, held_out, fitted, generated_tally(index, entries, thresholds), per_fold, k)
 
 

@@ -299,6 +299,11 @@ class CatalogueIndex:
         hits.sort(key=lambda h: -h.score)
         return [Hit(h.code, round(h.score, 4)) for h in hits[:self.SHORTLIST]]
 
+    def asked_variants(self, text: str) -> frozenset[str]:
+        """The special cases (cấp lại, gia hạn, thu hồi…) a message asks for, in words or by its actions."""
+        _, said, acted = self._read(text)
+        return self._asked_variants(f" {said} {acted} ")
+
     def _asked_variants(self, said: str) -> frozenset[str]:
         """The special cases the message (plain, padded, with its actions' words) names in
         words or by the actions it expresses ("xóa đăng ký" is three syllables: no single
@@ -370,6 +375,11 @@ class CatalogueIndex:
         """Every feature the procedure's phrases carry."""
         at = self.position.get(code)
         return self.entry_features[at] if at is not None else frozenset()
+
+    def variants_of(self, code: str) -> frozenset[str]:
+        """The special cases the procedure's title names."""
+        at = self.position.get(code)
+        return self.variants[at] if at is not None else frozenset()
 
     def title(self, code: str) -> str:
         at = self.position.get(code)

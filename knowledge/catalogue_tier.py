@@ -100,9 +100,10 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
         narrower = _named_sibling(found, own) if own else None
         if narrower is not None:
             return TierAnswer(match, narrower, narrower.code)
-        theirs = _other_audience(snapshot, index, text, match, found, own, province)
-        if theirs is not None:
-            return TierAnswer(match, theirs, theirs.code if theirs.decision == "answer" else None, match.intent)
+        other = _other_audience(snapshot, index, text, match, found, own, province) \
+            or _other_case(snapshot, index, text, match, found, own)
+        if other is not None:
+            return TierAnswer(match, other, other.code if other.decision == "answer" else None, match.intent)
         if _overrules(snapshot, index, text, match, found):
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
         return TierAnswer(match, None, own)
@@ -110,6 +111,25 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
     if found.decision == "clarify" and out_of_scope(snapshot, match) and not _about_the_procedure(snapshot, index, text, found):
         found = CatalogueMatch("none", None, found.score, found.hits)
     return TierAnswer(match, found, found.code if found.decision == "answer" else None)
+
+
+def _other_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch,
+                own: str | None) -> CatalogueMatch | None:
+    """The message asks for a special case (a reissue after a loss, an extension, a withdrawal) that
+    the curated procedure is not (its national title does not name it, its phrasings never ask it),
+    and the catalogue's first procedure is that case: "mất sổ hồng, cấp lại" is not the first
+    registration the curated entry guides. The catalogue's confident
+    answer stands; anything less is a choice, the curated intent offered first."""
+    entry = snapshot.entries.get(match.intent)
+    if own is None or entry is None or not found.hits:
+        return None
+    asked = index.asked_variants(text) - _phrased_variants(index, match.intent)
+    top = found.hits[0].code
+    covered = {own} | {case.get("code") for case in (entry.content or {}).get("cases") or []}
+    if not asked & index.variants_of(top) or asked & index.variants_of(own) \
+            or any(index.same_procedure(top, code) for code in covered if code):
+        return None
+    return found if found.decision == "answer" else CatalogueMatch("clarify", None, found.score, found.hits)
 
 
 def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, found: CatalogueMatch) -> bool:
@@ -167,6 +187,20 @@ def _english_reading(index: CatalogueIndex, intent: str) -> frozenset[str]:
         english = [p for p in read_phrasings(intent) if is_english(normalize_vietnamese(p), index.lexicon)]
         _READINGS[key] = frozenset(f for p in english for f in index.query_features(p))
     return _READINGS[key]
+
+
+_PHRASED: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _phrased_variants(index: CatalogueIndex, intent: str) -> frozenset[str]:
+    """The special cases the curated intent's own phrasings ask for (knowledge/phrasings/<intent>.txt):
+    "chỉnh lại tên trong giấy khai sinh" is the correction the curated entry guides."""
+    key = (id(index.lexicon), intent)
+    if key not in _PHRASED:
+        if len(_PHRASED) > 500:
+            _PHRASED.clear()
+        _PHRASED[key] = frozenset(v for p in read_phrasings(intent) for v in index.asked_variants(p))
+    return _PHRASED[key]
 
 
 def _other_audience(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch,
