@@ -114,6 +114,8 @@ def actions_in(plain_text: str, lexicon: Lexicon) -> str:
     """The official words of the actions a (plain, diacritic-free) message expresses:
     "giấy phép hết hạn" asks for "gia hạn"."""
     tokens = plain_text.split()
+    if lexicon.action_index.keys().isdisjoint(tokens):  # the usual case
+        return ""
     found: set[int] = set()
     for at, token in enumerate(tokens):
         for words, action in lexicon.action_index.get(token, ()):
