@@ -49,6 +49,8 @@ _NEW_STYLE = re.compile(r"(?<!q)(" + "|".join(_OLD_STYLE) + r")(?!\w)")
 
 def canonical_tone_placement(text: str) -> str:
     """'hoà', 'thuỷ', 'khoẻ' → 'hòa', 'thủy', 'khỏe' (one spelling per word)."""
+    if text.isascii():  # every new-style nucleus carries a tone mark
+        return text
     return _NEW_STYLE.sub(lambda m: _OLD_STYLE[m.group(1)], text)
 
 
@@ -151,7 +153,7 @@ def _split_letters_digits(token: str) -> list[str]:
 
 def _tokens(text: str) -> list[str]:
     tokens = _TOKEN.findall(text)
-    if not _DOUBLED.search(text.translate(_BASE)):  # the usual case: nothing held down
+    if not _DOUBLED.search(text if text.isascii() else text.translate(_BASE)):  # the usual case: nothing held down
         if all(map(str.isalpha, tokens)):  # and no digits
             return tokens
         return [part for token in tokens for part in _split_letters_digits(token)]
