@@ -132,15 +132,19 @@ class CatalogueIndex:
     def _meant(self, normalized: Normalized) -> frozenset[int]:
         """Positions of syllables that look like filler without diacritics but are written as
         content words: "lễ hội" is not "hỏi", "đi đẻ" is not "để"."""
+        only_as = self.lexicon.filler_only_as
+        if only_as.keys().isdisjoint(normalized.tokens):
+            return frozenset()
         accented = normalized.accented.split()
         if len(accented) != len(normalized.tokens):
             return frozenset()
-        only_as = self.lexicon.filler_only_as
         return frozenset(i for i, (plain_word, word) in enumerate(zip(normalized.tokens, accented))
                          if word != plain_word and plain_word in only_as and word not in only_as[plain_word])
 
     def _features(self, tokens: tuple[str, ...] | list[str], meant: frozenset[int] = frozenset()) -> list[str]:
-        empty = [t in self.lexicon.filler and i not in meant for i, t in enumerate(tokens)]
+        filler = self.lexicon.filler
+        empty = ([t in filler and i not in meant for i, t in enumerate(tokens)] if meant
+                 else [t in filler for t in tokens])
         feats = [t for t, no in zip(tokens, empty) if not no and not t.isdigit()]
         pairs = self.lexicon.kept_pairs
         feats += [f"{a}_{b}" for a, b, no_a, no_b in zip(tokens, tokens[1:], empty, empty[1:])
@@ -162,56 +166,87 @@ class CatalogueIndex:
             named = english_in(tokens, self.lexicon)
             feats = list(dict.fromkeys(f for official in named for f in self._features(official.split())))
             return feats, " ".join(named), ""
-        said = " ".join(tokens)
+        said = normalized.plain  # the tokens, one space apart
         added = actions_in(said, self.lexicon)
         feats = self._features(tokens + ([""] + added.split() if added else []), self._meant(normalized))
         return feats, said, added
 
     def _build(self) -> None:
-        phrase_entry, phrase_kind, phrase_feats = [], [], []
+        phrase_entry, phrase_kind, phrase_text = [], [], []
         self.title_phrase = np.zeros(len(self.procedures), dtype=np.int64)
-        read: dict[str, list[str]] = {}  # keywords repeat across siblings: each text is read once
+        # keywords and categories repeat across siblings: each text is read once, and a query adds
+        # up each text's features once (phrases with the same text have the same sums)
+        texts: dict[str, int] = {}
+        text_feats: list[list[str]] = []
         for entry, kind, text in self._phrases():
-            feats = read[text] if text in read else read.setdefault(text, self.features(text))
-            if feats:
+            if text not in texts:
+                texts[text] = len(text_feats)
+                text_feats.append(self.features(text))
+            if text_feats[texts[text]]:
                 if kind == "title":
                     self.title_phrase[entry] = len(phrase_entry)
                 phrase_entry.append(entry)
                 phrase_kind.append(KIND_WEIGHTS[kind])
-                phrase_feats.append(feats)
-        entry_feats: list[set[str]] = [set() for _ in self.procedures]
-        for entry, feats in zip(phrase_entry, phrase_feats):
-            entry_feats[entry].update(feats)
-        df: dict[str, int] = {}
-        for feats in entry_feats:
-            for f in feats:
-                df[f] = df.get(f, 0) + 1
-        n = max(len(self.procedures), 1)
-        self.weights = {f: math.log(1 + n / d) for f, d in df.items()}
-        self.rarest = math.log(1 + n)
-        self.feature_id = {f: i for i, f in enumerate(self.weights)}
-        self.feature_weight = np.array(list(self.weights.values()), dtype=np.float64)
+                phrase_text.append(texts[text])
+        # every (text, feature) pair in one flat array; features numbered as they first occur
+        flat = [f for feats in text_feats for f in feats]
+        self.feature_id = {f: i for i, f in enumerate(dict.fromkeys(flat))}
+        count = len(self.feature_id)
+        pair_feature = np.fromiter(map(self.feature_id.__getitem__, flat), dtype=np.int64, count=len(flat))
+        text_size = np.array([len(feats) for feats in text_feats], dtype=np.int64)
+        pair_text = np.repeat(np.arange(len(text_feats)), text_size)
         self.phrase_entry = np.array(phrase_entry, dtype=np.int64)
+        self.phrase_text = np.array(phrase_text, dtype=np.int64)
+        # an entry's features: its phrases' (entry, feature) pairs, once each, by entry then feature
+        phrase_size = text_size[self.phrase_text]
+        heads = np.cumsum(phrase_size) - phrase_size
+        at = np.repeat((np.cumsum(text_size) - text_size)[self.phrase_text] - heads, phrase_size) + np.arange(int(phrase_size.sum()))
+        entry_pairs = np.unique(np.repeat(self.phrase_entry, phrase_size) * max(count, 1) + pair_feature[at])
+        entry_of, feature_of = np.divmod(entry_pairs, max(count, 1))
+        df = np.bincount(feature_of, minlength=count)
+        n = max(len(self.procedures), 1)
+        self.weights = {f: math.log(1 + n / d) for f, d in zip(self.feature_id, df.tolist())}
+        self.rarest = math.log(1 + n)
+        self.feature_weight = np.array(list(self.weights.values()), dtype=np.float64)
         # phrases are in entry order: each entry's phrases are one range
         everyone = np.arange(len(self.procedures))
         self.entry_phrases = (np.searchsorted(self.phrase_entry, everyone, side="left"),
                               np.searchsorted(self.phrase_entry, everyone, side="right"))
-        totals = np.array([sum(self.weights[f] for f in feats) for feats in phrase_feats])
-        self.phrase_factor = np.array(phrase_kind, dtype=np.float64) / np.square(totals)  # kind / total²
-        self.phrase_postings = self._postings(phrase_feats)
-        self.entry_postings = self._postings([sorted(f) for f in entry_feats])
-        self.entry_features = [frozenset(f) for f in entry_feats]
+        # a text's total weight, summed in the order of its features (bincount adds in order)
+        totals = np.bincount(pair_text, weights=self.feature_weight[pair_feature], minlength=len(text_feats))
+        self.phrase_factor = np.array(phrase_kind, dtype=np.float64) / np.square(totals[self.phrase_text])  # kind / total²
+        # per feature, the entries that carry it, then (after the entries' ids) the texts
+        entry_lists, entry_counts = self._postings(feature_of, entry_of)
+        text_lists, text_counts = self._postings(pair_feature, pair_text + len(self.procedures))
+        self._postings_of = [np.concatenate(lists) for lists in zip(entry_lists, text_lists)]
+        self._postings_count = entry_counts + text_counts
+        self._postings_size = len(self.procedures) + len(text_feats)
+        names = np.array(list(self.feature_id), dtype=object)
+        bounds = np.searchsorted(entry_of, np.arange(len(self.procedures) + 1))
+        self.entry_features = [frozenset(names[feature_of[a:b]].tolist()) for a, b in zip(bounds[:-1], bounds[1:])]
         self.prior = np.array([self._prior(p) for p in self.procedures])
+        self._searching()
 
-    def _postings(self, item_feats: Sequence[Iterable[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Item ids grouped by feature in one flat array, and each feature's start and end in it."""
-        pairs = sorted((self.feature_id[f], item) for item, feats in enumerate(item_feats) for f in feats)
-        features = np.array([f for f, _ in pairs], dtype=np.int64)
-        items = np.array([item for _, item in pairs], dtype=np.int64)
+    def _searching(self) -> None:
+        """What a query reads besides the postings, gathered once."""
+        self._codes = [p.code for p in self.procedures]
+        self._phrase_count = self.entry_phrases[1] - self.entry_phrases[0]
+        # an entry whose title has no feature points at phrase 0, as it always did
+        self._title_text = self.phrase_text[self.title_phrase] if len(self.phrase_text) else self.title_phrase
+        self._title_factor = self.phrase_factor[self.title_phrase] if len(self.phrase_text) else np.zeros(0)
+        heads: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for variant in self._variant_set:
+            words = variant.split("_")
+            heads.setdefault(words[0], []).append((variant, tuple(words[1:])))
+        self._variant_heads = {word: tuple(found) for word, found in heads.items()}
+
+    def _postings(self, features: np.ndarray, items: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """For each feature, the ids of the items that carry it, ascending (`features` and `items`
+        are the pairs, items ascending), and their numbers."""
         count = len(self.feature_id)
-        starts = np.searchsorted(features, np.arange(count), side="left")
-        ends = np.searchsorted(features, np.arange(count), side="right")
-        return items, starts, ends
+        by_feature = np.argsort(features, kind="stable")  # items stay ascending within a feature
+        counts = np.bincount(features, minlength=count)
+        return np.split(items[by_feature], np.cumsum(counts)[:-1].tolist()), counts
 
     def _variants(self, title: str) -> list[str]:
         """The special cases a title names; "Cấp, cấp lại ..." covers the plain case too."""
@@ -247,57 +282,63 @@ class CatalogueIndex:
     def search(self, text: str, province: str | None = None) -> list[Hit]:
         """The best procedures for the message, best first; SPECIFIC ones only of `province`."""
         feats, said, acted = self._read(text)
-        ids = [self.feature_id[f] for f in feats if f in self.feature_id]
+        ids = [i for i in map(self.feature_id.get, feats) if i is not None]
         if not ids:
             return []
-        weights = self.feature_weight[ids] * self._action_shares(feats, said, acted)
-        evidence = _weighted_counts(*self.entry_postings, ids, weights, len(self.procedures))
+        weights = self.feature_weight[ids]
+        if acted:  # otherwise every share is 1
+            weights = weights * self._action_shares(feats, said, acted)
+        # one pass over the postings: the entries' evidence, then each phrase text's matched weight
+        counts = _weighted_counts(self._postings_of, self._postings_count, ids, weights, self._postings_size)
+        evidence, matched = counts[:len(self.procedures)], counts[len(self.procedures):]
         # the entries with the most evidence are the only ones whose phrases are looked at
         pool = min(self.POOL, len(evidence))
         candidates = np.argpartition(-evidence, pool - 1)[:pool]
         candidates = candidates[evidence[candidates] > 0]
         if len(candidates) == 0:
             return []
-        matched = _weighted_counts(*self.phrase_postings, ids, weights, len(self.phrase_entry))
-        starts, ends = self.entry_phrases[0][candidates], self.entry_phrases[1][candidates]
-        lengths = ends - starts
-        offsets = np.cumsum(lengths) - lengths  # where each candidate's phrases start in `phrases`
-        phrases = np.repeat(starts - offsets, lengths) + np.arange(int(offsets[-1] + lengths[-1]))
+        starts, counts = self.entry_phrases[0][candidates], self._phrase_count[candidates]
+        offsets = np.cumsum(counts) - counts  # where each candidate's phrases start in `phrases`
+        phrases = np.repeat(starts - offsets, counts) + np.arange(int(offsets[-1] + counts[-1]))
         # squared: a phrase half present is worth a quarter, so grazing many topics finds none
-        containment = np.square(matched[phrases]) * self.phrase_factor[phrases]
+        containment = np.square(matched[self.phrase_text[phrases]]) * self.phrase_factor[phrases]
         contained = np.maximum.reduceat(containment, offsets)
         # evidence saturates: a long message that tells a story first is not diluted by it
         half = self.EVIDENCE_HALF * self.rarest
         # a long story is not diluted by its story; a short question counts by what it all says
-        support = np.maximum(evidence[candidates] / (evidence[candidates] + half),
-                             self.COVERAGE * evidence[candidates] / max(weights.sum(), self.SAID_AT_LEAST * self.rarest))
+        kept = evidence[candidates]
+        support = np.maximum(kept / (kept + half), self.COVERAGE * kept / max(weights.sum(), self.SAID_AT_LEAST * self.rarest))
         # the title's own words tell siblings apart ("nhập" or "thôi" quốc tịch) when a keyword fits them all
-        titled = np.square(matched[self.title_phrase[candidates]]) * self.phrase_factor[self.title_phrase[candidates]]
+        titled = np.square(matched[self._title_text[candidates]]) * self._title_factor[candidates]
         scores = (self.CONTAINMENT * contained + self.TITLE * titled
                   + (1 - self.CONTAINMENT - self.TITLE) * support) * self.prior[candidates]
         count = min(self.SHORTLIST + 8, len(scores))  # a few more, for the province filter
-        if count == 0:
-            return []
         best = np.argpartition(-scores, count - 1)[:count]
         order = best[np.argsort(-scores[best], kind="stable")]
-        top, scores = candidates[order], scores[order]
+        return self._hits(candidates[order].tolist(), scores[order].tolist(), province, f" {said} {acted} ")
+
+    def _hits(self, top: list[int], scores: list[float], province: str | None, said: str) -> list[Hit]:
+        """The shortlist: other provinces' own procedures left out, special cases the message does
+        not ask for (or not the one it asks for) a little lower."""
         wanted = province_key(province) if province else ""
-        asked = self._asked_variants(f" {said} {acted} ")
-        wanted_variants = asked
-        hits: list[Hit] = []
-        for entry, score in zip(top.tolist(), scores.tolist()):
+        asked = self._asked_variants(said)
+        hits: list[tuple[str, float]] = []
+        provinces, variants_of, codes = self.provinces, self.variants, self._codes
+        for entry, score in zip(top, scores):
             if score <= 0:
                 break
-            own = self.provinces[entry]
+            own = provinces[entry]
             if own and own != wanted:
                 continue  # another province's own procedure
-            # a special case the message does not ask for, or not the one it asks for
-            variants = self.variants[entry]
-            unasked = len(variants - asked) if variants else 0
-            unasked += bool(wanted_variants) and not (wanted_variants & variants)
-            hits.append(Hit(self.procedures[entry].code, score * self.VARIANT ** min(unasked, 2)))
-        hits.sort(key=lambda h: -h.score)
-        return [Hit(h.code, round(h.score, 4)) for h in hits[:self.SHORTLIST]]
+            variants = variants_of[entry]
+            if variants or asked:  # neither: nothing unasked
+                unasked = len(variants - asked) if variants else 0
+                unasked += bool(asked) and not (asked & variants)
+                if unasked:
+                    score = score * self.VARIANT ** min(unasked, 2)
+            hits.append((codes[entry], score))
+        hits.sort(key=lambda hit: -hit[1])
+        return [Hit(code, round(score, 4)) for code, score in hits[:self.SHORTLIST]]
 
     def asked_variants(self, text: str) -> frozenset[str]:
         """The special cases (cấp lại, gia hạn, thu hồi…) a message asks for, in words or by its actions."""
@@ -307,8 +348,18 @@ class CatalogueIndex:
     def _asked_variants(self, said: str) -> frozenset[str]:
         """The special cases the message (plain, padded, with its actions' words) names in
         words or by the actions it expresses ("xóa đăng ký" is three syllables: no single
-        feature carries it)."""
-        return frozenset(v for v in self._variant_set if f" {v.replace('_', ' ')} " in said)
+        feature carries it): each variant is looked up by its first word."""
+        words = said.split()
+        heads = self._variant_heads
+        asked = set()
+        if heads.keys().isdisjoint(words):  # the usual case
+            words = []
+        for at, word in enumerate(words):
+            if word in heads:
+                asked.update(variant for variant, rest in heads[word] if tuple(words[at + 1:at + 1 + len(rest)]) == rest)
+        if "" in self._variant_set and "  " in said:
+            asked.add("")
+        return frozenset(asked)
 
     def _action_shares(self, feats: list[str], said: str, acted: str) -> np.ndarray:
         """Words an action adds ("chuyển vào" → "chuyển đi") modify a topic, they do not name one:
@@ -411,9 +462,9 @@ def office_level(proc: Procedure) -> int:
                + [level for first, level in _OFFICES if first in offices], default=4)
 
 
-def _weighted_counts(items: np.ndarray, starts: np.ndarray, ends: np.ndarray, ids: list[int],
-                     weights: np.ndarray, size: int) -> np.ndarray:
-    """For every item, the summed weight of the features it carries among `ids`."""
-    lengths = ends[ids] - starts[ids]
-    found = np.concatenate([items[a:b] for a, b in zip(starts[ids].tolist(), ends[ids].tolist())])
-    return np.bincount(found, weights=np.repeat(weights, lengths), minlength=size)
+def _weighted_counts(postings: list[np.ndarray], counts: np.ndarray, ids: list[int], weights: np.ndarray,
+                     size: int) -> np.ndarray:
+    """For every item, the summed weight of the features it carries among `ids` (added in the
+    order of `ids`: the same sums, to the last bit, whatever the layout of the postings)."""
+    found = np.concatenate([postings[i] for i in ids])
+    return np.bincount(found, weights=np.repeat(weights, counts[ids]), minlength=size)

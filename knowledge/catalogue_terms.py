@@ -114,6 +114,8 @@ def actions_in(plain_text: str, lexicon: Lexicon) -> str:
     """The official words of the actions a (plain, diacritic-free) message expresses:
     "giấy phép hết hạn" asks for "gia hạn"."""
     tokens = plain_text.split()
+    if lexicon.action_index.keys().isdisjoint(tokens):  # the usual case
+        return ""
     found: set[int] = set()
     for at, token in enumerate(tokens):
         for words, action in lexicon.action_index.get(token, ()):
@@ -149,10 +151,22 @@ def is_english(normalized: Normalized, lexicon: Lexicon) -> bool:
     ("how", "permit") or are English function words ("do", "my"). Words typed with diacritics
     are Vietnamese ("thẻ" is no "the"); a Vietnamese message with a loanword or two ("mở shop
     online") stays Vietnamese."""
-    words = [(t, a.isascii()) for t, a in zip(normalized.tokens, normalized.accented.split()) if not t.isdigit()]
-    foreign = sum(bare and not _SYLLABLE.fullmatch(t) for t, bare in words)
-    function = sum(bare and t in lexicon.english_stop and bool(_SYLLABLE.fullmatch(t)) for t, bare in words)
-    return foreign >= min(2, len(words)) > 0 and foreign + function >= ENGLISH_SHARE * len(words)
+    words = foreign = function = 0
+    for t, accented in zip(normalized.tokens, normalized.accented.split()):
+        if t.isdigit():
+            continue
+        words += 1
+        if accented.isascii():  # typed bare
+            if not _syllable(t):
+                foreign += 1
+            elif t in lexicon.english_stop:
+                function += 1
+    return foreign >= min(2, words) > 0 and foreign + function >= ENGLISH_SHARE * words
+
+
+@lru_cache(maxsize=32768)  # residents reuse the same few thousand words
+def _syllable(word: str) -> bool:
+    return _SYLLABLE.fullmatch(word) is not None
 
 
 def english_in(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
@@ -180,11 +194,44 @@ def everyday_keywords(name: str, categories: list[str], lexicon: Lexicon | None 
     or that names the procedure's code."""
     lexicon = lexicon or load_lexicon()
     haystack = f" {plain(name)} | {' | '.join(plain(c) for c in categories)} "
+    by_word, by_code, always = _term_index(lexicon)
+    # only terms one of whose official wordings starts with a word of the haystack can occur in it
+    maybe = {at for word in set(haystack.split()) for at in by_word.get(word, ())}
+    maybe.update(by_code.get(code, ()), always)
     found: dict[str, None] = {}  # ordered, and membership in constant time
-    for term in lexicon.terms:
+    for at in sorted(maybe):
+        term = lexicon.terms[at]
         if code in term.codes or any(o in haystack for o in term.official):
             found.update(dict.fromkeys(term.everyday))
     return list(found)
+
+
+_TERM_INDEXES: dict[int, tuple[Lexicon, tuple]] = {}
+
+
+def _term_index(lexicon: Lexicon) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """The lexicon's terms by the first word of each official wording and by code, and those
+    whose wording has no word (checked for every name): built once per lexicon."""
+    cached = _TERM_INDEXES.get(id(lexicon))
+    if cached and cached[0] is lexicon:
+        return cached[1]
+    by_word: dict[str, list[int]] = {}
+    by_code: dict[str, list[int]] = {}
+    always = []
+    for at, term in enumerate(lexicon.terms):
+        for official in term.official:
+            words = official.split()
+            if words and official == f" {' '.join(words)} ":
+                by_word.setdefault(words[0], []).append(at)
+            else:
+                always.append(at)
+        for code in term.codes:
+            by_code.setdefault(code, []).append(at)
+    index = ({w: tuple(ats) for w, ats in by_word.items()}, {c: tuple(ats) for c, ats in by_code.items()}, tuple(always))
+    if len(_TERM_INDEXES) >= 8:
+        _TERM_INDEXES.clear()
+    _TERM_INDEXES[id(lexicon)] = (lexicon, index)
+    return index
 
 
 def everyday_title(name: str, lexicon: Lexicon | None = None) -> str:

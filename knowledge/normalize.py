@@ -49,6 +49,8 @@ _NEW_STYLE = re.compile(r"(?<!q)(" + "|".join(_OLD_STYLE) + r")(?!\w)")
 
 def canonical_tone_placement(text: str) -> str:
     """'hoà', 'thuỷ', 'khoẻ' → 'hòa', 'thủy', 'khỏe' (one spelling per word)."""
+    if text.isascii():  # every new-style nucleus carries a tone mark
+        return text
     return _NEW_STYLE.sub(lambda m: _OLD_STYLE[m.group(1)], text)
 
 
@@ -100,6 +102,8 @@ def _abbreviations() -> dict[str, list[tuple[frozenset[str] | None, list[str]]]]
 
 def _expand(tokens: list[str]) -> list[str]:
     table = _abbreviations()
+    if table.keys().isdisjoint(tokens):  # the usual case: no abbreviation
+        return tokens
     out: list[str] = []
     for token in tokens:
         options = table.get(token)
@@ -149,7 +153,9 @@ def _split_letters_digits(token: str) -> list[str]:
 
 def _tokens(text: str) -> list[str]:
     tokens = _TOKEN.findall(text)
-    if not _DOUBLED.search(text.translate(_BASE)):  # the usual case: nothing held down
+    if not _DOUBLED.search(text if text.isascii() else text.translate(_BASE)):  # the usual case: nothing held down
+        if all(map(str.isalpha, tokens)):  # and no digits
+            return tokens
         return [part for token in tokens for part in _split_letters_digits(token)]
     known = _abbreviations()  # "cccd" is an abbreviation, not a held-down key
     return [part if part in known else _collapse_stretch(part)
@@ -204,7 +210,12 @@ def normalize_vietnamese(text: str) -> Normalized:
     for piece in pieces:
         starts.append(at)
         at += len(piece)
-    accented = " ".join(token for piece in pieces for token in piece)
-    plain = _CONSONANT_Y_IN_TEXT.sub(r"\1i", accented.translate(_BASE))
-    plain = _ENGLISH_ENDING.sub(_english_stem, plain)
-    return Normalized(accented=accented, plain=plain, tokens=tuple(plain.split()), clauses=tuple(starts) or (0,))
+    words = [token for piece in pieces for token in piece]
+    tokens = tuple(map(_plain_word, words))  # no rule looks past a word: each is made plain once
+    return Normalized(accented=" ".join(words), plain=" ".join(tokens), tokens=tokens, clauses=tuple(starts) or (0,))
+
+
+@lru_cache(maxsize=32768)  # residents reuse the same few thousand words
+def _plain_word(word: str) -> str:
+    """One token without diacritics, i/y unified, English endings dropped."""
+    return _ENGLISH_ENDING.sub(_english_stem, _CONSONANT_Y_IN_TEXT.sub(r"\1i", word.translate(_BASE)))
