@@ -110,6 +110,7 @@ class CatalogueIndex:
         self.variants = [frozenset(self._variants(title)) for title in self.titles]
         self.levels_free = [levels_free_name(p.name) for p in self.procedures]
         self.level = [office_level(p) for p in self.procedures]
+        self.families = _families(self.titles, self.levels_free)
         self._variant_set = frozenset(self.lexicon.variants)
         self._build()
 
@@ -394,24 +395,21 @@ class CatalogueIndex:
         return hits[0].score - next((h.score for h in hits[1:] if not self.same_procedure(h.code, top)), 0.0)
 
     def same_procedure(self, a: str, b: str) -> bool:
-        """The same title, or the same name but for the level or office that handles it."""
-        at, bt = self.position.get(a), self.position.get(b)
-        if at is None or bt is None:
-            return a == b
-        return self.titles[at] == self.titles[bt] or self.levels_free[at] == self.levels_free[bt]
+        """The same title, or the same name but for the level, office or online method that handles it."""
+        return self._family(a) == self._family(b)
+
+    def _family(self, code: str) -> int | str:
+        at = self.position.get(code)
+        return self.families[at] if at is not None else code
 
     def distinct(self, hits: Sequence[Hit]) -> list[Hit]:
         """One hit per procedure, at the place of its best variant, coded as its variant nearest
         the resident among those found."""
-        kept: list[tuple[Hit, list[Hit]]] = []
+        kept: dict[int | str, list[Hit]] = {}
         for hit in hits:
-            family = next((variants for first, variants in kept if self.same_procedure(hit.code, first.code)), None)
-            if family is None:
-                kept.append((hit, [hit]))
-            else:
-                family.append(hit)
+            kept.setdefault(self._family(hit.code), []).append(hit)
         return [Hit(min(variants, key=lambda h: self.level[self.position[h.code]] if h.code in self.position else 9).code,
-                    first.score) for first, variants in kept]
+                    variants[0].score) for variants in kept.values()]
 
     def evidence(self, feats: Iterable[str]) -> float:
         """The summed weight of features: how much a part of a message says."""
@@ -452,6 +450,23 @@ def levels_free_name(name: str) -> str:
     """The official name without its level, office or online method: the key of a procedure's variants."""
     words = _METHOD.sub(" ", _LEVEL.sub(" ", plain(name))).split()
     return " ".join(words[2:] if words[:2] == ["thu", "tuc"] else words)
+
+
+def _families(*keys: list[str]) -> list[int]:
+    """For every entry, the first entry it shares any of the keys with, directly or through others."""
+    parent = list(range(len(keys[0])))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for key in keys:
+        first: dict[str, int] = {}
+        for i, value in enumerate(key):
+            parent[root(i)] = root(first.setdefault(value, i))
+    return [root(i) for i in range(len(parent))]
 
 
 def office_level(proc: Procedure) -> int:
