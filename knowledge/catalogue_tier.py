@@ -5,22 +5,17 @@
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 from rapidfuzz import fuzz
 
+from knowledge.catalogue_audiences import audiences_named, phrased, serves
 from knowledge.catalogue_index import CatalogueIndex, CatalogueMatch, Hit
 from knowledge.catalogue_terms import is_english, plain
-from knowledge.content import read_phrasings
+from knowledge.curated_reading import asked_cases, english_reading
 from knowledge.matcher import NONE, Match
 from knowledge.normalize import normalize_vietnamese
 from knowledge.store import Snapshot
 
-AUDIENCES = Path(__file__).parent / "data" / "audiences.yaml"
 COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing of the resident's commune
 # A curated answer yields to the catalogue when the catalogue's procedure explains this much of the
 # message (summed feature weight) that the curated intent's phrasings never use, and at least
@@ -31,31 +26,6 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 NONE_UNEXPLAINED = 1.25
 UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
-
-
-@dataclass(frozen=True)
-class Audience:
-    """People some procedures serve and others do not (knowledge/data/audiences.yaml)."""
-    name: str
-    targets: frozenset[str]  # the catalogue's target groups (đối tượng) that are these people
-    cues: tuple[tuple[str, ...], ...]  # plain words in a row that name them in a message
-
-
-@lru_cache(maxsize=4)
-def load_audiences(path: Path = AUDIENCES) -> tuple[Audience, ...]:
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return tuple(Audience(item["audience"], frozenset(item["targets"]),
-                          tuple(tuple(plain(cue).split()) for cue in item["cues"])) for item in items)
-
-
-def _says(tokens: Sequence[str], cue: tuple[str, ...]) -> bool:
-    return any(tuple(tokens[at:at + len(cue)]) == cue for at, token in enumerate(tokens) if token == cue[0])
-
-
-def audiences_named(text: str) -> list[Audience]:
-    """The audiences a message names ("chồng em là người Hàn", "a foreign tenant")."""
-    tokens = plain(text).split()
-    return [a for a in load_audiences() if any(_says(tokens, cue) for cue in a.cues)]
 
 
 @dataclass(frozen=True)
@@ -123,7 +93,7 @@ def _other_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Mat
     entry = snapshot.entries.get(match.intent)
     if own is None or entry is None or not found.hits:
         return None
-    asked = index.asked_variants(text) - _phrased_variants(index, match.intent)
+    asked = index.asked_variants(text) - asked_cases(index, match.intent)
     top = found.hits[0].code
     covered = {own} | {case.get("code") for case in (entry.content or {}).get("cases") or []}
     if not asked & index.variants_of(top) or asked & index.variants_of(own) \
@@ -164,43 +134,13 @@ def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Matc
         # procedure's own national entry and of the curated intent's English phrasings
         if own is None:
             return False
-        ours = said & (index.explains(own) | _english_reading(index, match.intent))
+        ours = said & (index.explains(own) | english_reading(index, match.intent))
     else:
         ours = said & snapshot.index.intent_features.get(match.intent, frozenset())
     unexplained, only_ours = index.evidence(theirs - ours), index.evidence(ours - theirs)
     if not english and found.decision == "answer" and unexplained > 0 and only_ours == 0:
         return True
     return unexplained >= UNEXPLAINED_MIN and unexplained >= UNEXPLAINED_SHARE * only_ours
-
-
-_READINGS: dict[tuple[int, str], frozenset[str]] = {}
-
-
-def _english_reading(index: CatalogueIndex, intent: str) -> frozenset[str]:
-    """The official words the catalogue reads in the curated intent's English phrasings (its
-    national seed phrasings, knowledge/phrasings/<intent>.txt): what the intent covers, said in
-    the catalogue's words. Read once per lexicon."""
-    key = (id(index.lexicon), intent)
-    if key not in _READINGS:
-        if len(_READINGS) > 500:
-            _READINGS.clear()
-        english = [p for p in read_phrasings(intent) if is_english(normalize_vietnamese(p), index.lexicon)]
-        _READINGS[key] = frozenset(f for p in english for f in index.query_features(p))
-    return _READINGS[key]
-
-
-_PHRASED: dict[tuple[int, str], frozenset[str]] = {}
-
-
-def _phrased_variants(index: CatalogueIndex, intent: str) -> frozenset[str]:
-    """The special cases the curated intent's own phrasings ask for (knowledge/phrasings/<intent>.txt):
-    "chỉnh lại tên trong giấy khai sinh" is the correction the curated entry guides."""
-    key = (id(index.lexicon), intent)
-    if key not in _PHRASED:
-        if len(_PHRASED) > 500:
-            _PHRASED.clear()
-        _PHRASED[key] = frozenset(v for p in read_phrasings(intent) for v in index.asked_variants(p))
-    return _PHRASED[key]
 
 
 def _other_audience(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch,
@@ -218,28 +158,16 @@ def _other_audience(snapshot: Snapshot, index: CatalogueIndex, text: str, match:
         return None
     ours = snapshot.index.intent_features.get(match.intent, frozenset())
     for audience in audiences_named(text):
-        if _serves(index, own, audience) or any(_phrased(ours, cue) for cue in audience.cues):
+        if serves(index, own, audience) or any(phrased(ours, cue) for cue in audience.cues):
             continue
         if not found.hits or found.hits[0].score < index.thresholds.answer \
-                or index.same_procedure(found.hits[0].code, own) or not _serves(index, found.hits[0].code, audience):
+                or index.same_procedure(found.hits[0].code, own) or not serves(index, found.hits[0].code, audience):
             continue  # the catalogue, reading the whole message, puts a procedure for them first, surely
         if found.decision == "answer":
             return found
-        serving = [h for h in index.search(text, province) if _serves(index, h.code, audience)]
+        serving = [h for h in index.search(text, province) if serves(index, h.code, audience)]
         return CatalogueMatch("clarify", None, serving[0].score, tuple(serving[:3]))
     return None
-
-
-def _serves(index: CatalogueIndex, code: str, audience: Audience) -> bool:
-    procedure = index.procedure(code)
-    return procedure is not None and bool(audience.targets & set(procedure.targets))
-
-
-def _phrased(features: frozenset[str], cue: tuple[str, ...]) -> bool:
-    """The curated intent's phrasings use the cue's words in a row (its features: words and pairs)."""
-    if len(cue) == 1:
-        return cue[0] in features
-    return all(f"{a}_{b}" in features for a, b in zip(cue, cue[1:]))
 
 
 def _agrees(index: CatalogueIndex, found: CatalogueMatch, own: str) -> bool:

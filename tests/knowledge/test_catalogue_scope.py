@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from full_catalogue import full_index, needs_snapshot
-from knowledge.catalogue_tier import audiences_named, resolve
+from knowledge.catalogue_audiences import audiences_named
+from knowledge.catalogue_tier import resolve
 from knowledge.cli import ensure_knowledge_base
 from knowledge.store import knowledge_base
 
