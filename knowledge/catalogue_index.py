@@ -406,10 +406,16 @@ class CatalogueIndex:
         """One hit per procedure, at the place of its best variant, coded as its variant nearest
         the resident among those found."""
         kept: dict[int | str, list[Hit]] = {}
+        position, families = self.position, self.families
         for hit in hits:
-            kept.setdefault(self._family(hit.code), []).append(hit)
-        return [Hit(min(variants, key=lambda h: self.level[self.position[h.code]] if h.code in self.position else 9).code,
-                    variants[0].score) for variants in kept.values()]
+            at = position.get(hit.code)
+            kept.setdefault(families[at] if at is not None else hit.code, []).append(hit)
+        return [variants[0] if len(variants) == 1 else Hit(min(variants, key=self._level_of).code, variants[0].score)
+                for variants in kept.values()]
+
+    def _level_of(self, hit: Hit) -> int:
+        at = self.position.get(hit.code)
+        return self.level[at] if at is not None else 9
 
     def evidence(self, feats: Iterable[str]) -> float:
         """The summed weight of features: how much a part of a message says."""
