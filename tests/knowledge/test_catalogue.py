@@ -20,6 +20,13 @@ def _import(runner, folder):
     return result.output
 
 
+def _kb_match(runner, lines: list[str]) -> list[dict]:
+    """`kb match` over the lines: one JSON answer per line."""
+    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+
+
 def test_import_is_idempotent_and_a_newer_snapshot_reports_its_changes(app, runner, tmp_path):
     first = _import(runner, write_snapshot(tmp_path / "july"))
     assert f"{len(RECORDS)} procedures: {len(RECORDS)} added, 0 changed, 0 removed" in first
@@ -100,9 +107,7 @@ def test_kb_match_writes_the_catalogue_field(app, runner, tmp_path):
     lines = ["đăng ký khai sinh cho con cần giấy tờ gì",  # curated procedure intent: its own code
              "nha em muon khoan gieng lay nuoc dung, co phai dang ky khong",  # catalogue tier
              "giá vàng hôm nay"]
-    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
-    answers = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    answers = _kb_match(runner, lines)
     assert answers[0]["intent"] == "khai-sinh" and answers[0]["catalogue"] == "1.001193"
     assert answers[1]["intent"] == "none" and answers[1]["catalogue"] == "1.001662"
     assert answers[2] == {"intent": "none", "score": answers[2]["score"], "catalogue": None}
@@ -113,9 +118,7 @@ def test_a_sibling_the_message_names_wins_over_the_curated_common_case(app, runn
     _import(runner, write_snapshot(tmp_path / "snap"))
     lines = ["muốn dẹp hẳn cái tiệm tạp hóa, không kinh doanh nữa thì báo xã sao",
              "đăng ký hộ kinh doanh để mở tiệm tạp hóa"]
-    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
-    closing, opening = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    closing, opening = _kb_match(runner, lines)
     assert closing["intent"] == "ho-kinh-doanh" and closing["catalogue"] == "1.001266"
     assert opening["intent"] == "ho-kinh-doanh" and opening["catalogue"] == "1.001612"
 
@@ -133,9 +136,7 @@ def test_kb_match_says_none_when_the_catalogue_overrules_the_curated_intent(app,
     _import(runner, write_snapshot(tmp_path / "snap"))
     lines = ["người khuyết tật có được luật sư hỗ trợ miễn phí khi ra tòa không, gửi yêu cầu ở đâu",
              "giấy xác nhận khuyết tật bị mất, xin cấp lại được không ạ"]
-    result = runner.invoke(args=["kb", "match"], input="\n".join(lines) + "\n")
-    assert result.exit_code == 0, result.output
-    lawyer, certificate = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    lawyer, certificate = _kb_match(runner, lines)
     assert lawyer["intent"] == "none" and lawyer["catalogue"] in (None, "2.000829")
     assert certificate["intent"] == "khuyet-tat"
 
