@@ -14,6 +14,7 @@ from knowledge.catalogue_terms import is_english, plain
 from knowledge.curated_reading import asked_cases, english_reading
 from knowledge.matcher import NONE, Match
 from knowledge.normalize import normalize_vietnamese
+from knowledge.procedure_cases import case_named
 from knowledge.store import Snapshot
 
 COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing of the resident's commune
@@ -40,14 +41,17 @@ class TierAnswer:
         return self.catalogue is not None and self.catalogue.decision == "answer"
 
 
-def curated_code(snapshot: Snapshot, match: Match) -> str | None:
-    """A curated procedure intent's own national code."""
+def curated_code(snapshot: Snapshot, match: Match, text: str | None = None) -> str | None:
+    """A curated procedure intent's own national code, or that of the case of it the message
+    names (the replacement of a lost card): the procedure its guide shows."""
     if match.decision != "answer":
         return None
     entry = snapshot.entries.get(match.intent)
     if entry is None or entry.kind != "procedure":
         return None
-    return (entry.content or {}).get("code")
+    content = entry.content or {}
+    case = case_named(content, text) if text else None
+    return (case or content).get("code")
 
 
 def out_of_scope(snapshot: Snapshot, match: Match) -> bool:
@@ -63,7 +67,7 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
     own phrasings."""
     match = match if match is not None else snapshot.index.match(text)
     if match.decision == "answer" or index is None:
-        own = curated_code(snapshot, match)
+        own = curated_code(snapshot, match, text)
         if index is None:
             return TierAnswer(match, None, own)
         found = index.match(text, province)
@@ -76,6 +80,9 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
             return TierAnswer(match, other, other.code if other.decision == "answer" else None, match.intent)
         if _overrules(snapshot, index, text, match, found):
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
+        related = _related_case(snapshot, index, text, match, own, province)
+        if related is not None:
+            return TierAnswer(match, related, related.code, match.intent)
         return TierAnswer(match, None, own)
     found = _local_phrasing(text, local or [], index) or index.match(text, province)
     if found.decision == "clarify" and out_of_scope(snapshot, match) and not _about_the_procedure(snapshot, index, text, found):
@@ -100,6 +107,35 @@ def _other_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Mat
             or any(index.same_procedure(top, code) for code in covered if code):
         return None
     return found if found.decision == "answer" else CatalogueMatch("clarify", None, found.score, found.hits)
+
+
+def _related_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, own: str | None,
+                  province: str | None) -> CatalogueMatch | None:
+    """The message asks for a special case (an extension, a reissue, a removal) that the curated
+    procedure's national title does not name and that one of the separate procedures its entry
+    lists as related does: "gia hạn giấy phép xây dựng" is the permit's extension, a procedure of
+    its own with its own papers, not the new permit the curated entry guides. Of the related
+    procedures naming the case (and serving the people the message names), the one the catalogue
+    ranks best for the message, when it ranks it above the curated procedure."""
+    entry = snapshot.entries.get(match.intent)
+    if own is None or entry is None:
+        return None
+    asked = index.asked_variants(text) - index.variants_of(own)
+    content = entry.content or {}
+    guided = {own} | {case.get("code") for case in content.get("cases") or []}  # what its own guide shows
+    related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
+    named = [code for code in related if asked & index.variants_of(code)
+             and not any(index.same_procedure(code, shown) for shown in guided if shown)
+             and all(serves(index, code, audience) for audience in audiences_named(text))]
+    if not named:
+        return None
+    hits = index.search(text, province)
+    scores = {hit.code: hit.score for hit in hits}
+    best = max(named, key=lambda code: scores.get(code, 0.0))
+    ours = max((hit.score for hit in hits if index.same_procedure(hit.code, own)), default=0.0)
+    if scores.get(best, 0.0) <= ours:
+        return None  # the case's words tell the story ("công ty chấm dứt hợp đồng"), not the request
+    return CatalogueMatch("answer", best, scores[best], (Hit(best, scores[best]),))
 
 
 def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, found: CatalogueMatch) -> bool:

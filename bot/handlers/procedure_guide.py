@@ -15,6 +15,7 @@ from bot.flow_session import payload as flow_payload
 from bot.messages import Button, QuickReply, Reply
 from i18n import N_
 from knowledge.overrides import commune_answer
+from knowledge.procedure_cases import case_named
 from procedures import commune_facts, render
 from procedures.flow import has_flow
 from procedures.portal import build_portal_link
@@ -67,7 +68,7 @@ def _for_case(turn: Turn, procedure: str, content: dict, question: str | None) -
     cases = content.get("cases") or []
     chosen = turn.state.setdefault("cases", {})
     if question is not None:
-        named = next((c for c in cases if aspects.mentions(question, c["cues"])), None)
+        named = case_named(content, question)
         if named is not None:
             chosen[procedure] = named["id"]
         else:
