@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
+import numpy as np
 import yaml
 
+from knowledge.catalogue_grid import DECISIONS, FIELDS, Grid, Outcomes, decisions
+from knowledge.catalogue_grid import counts as grid_counts
 from knowledge.catalogue_index import (
     CatalogueIndex,
     CatalogueMatch,
@@ -61,6 +64,10 @@ RESIDENTS: tuple[Path, ...] = tuple(sorted((Path(__file__).parent / "data").glob
 ANSWERS = tuple(x / 100 for x in range(30, 96, 2))
 MARGINS = tuple(x / 200 for x in range(0, 13))  # 0 to 0.06
 SURES = tuple(x / 100 for x in range(60, 102, 3))
+# the second band: a lower score with a wide lead (the band is off at WIDE_OFF)
+WIDES = tuple(x / 100 for x in range(30, 52, 2))
+WIDE_MARGINS = tuple(x / 100 for x in range(4, 18, 2))
+WIDE_OFF = (1.01, 1.0)
 
 
 # ---------------------------------------------------------------------- residents' messages
@@ -121,9 +128,7 @@ class Prepared:
         """The decision `CatalogueIndex.decide` takes on these hits with thresholds `t`."""
         if not self.hits or self.top < t.clarify:
             return "none"
-        if self.top >= t.sure or (self.top >= t.answer and self.lead >= t.margin):
-            return "answer"
-        return "clarify"
+        return "answer" if t.answers(self.top, self.lead) else "clarify"
 
     @classmethod
     def of(cls, line: Line, match: Match, index: CatalogueIndex) -> Prepared:
@@ -217,48 +222,80 @@ def answer(snapshot: Snapshot, index: CatalogueIndex, item: Prepared, thresholds
     return known
 
 
-def tally(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
-          thresholds: CatalogueThresholds) -> Tally:
-    counts = Tally()
-    for item in items:
-        answered = answer(snapshot, index, item, thresholds)
-        code = answered.code
-        if item.line.out_of_scope:
-            counts.out_of_scope += 1
-            counts.refused += code is None
-            counts.refused_outright += code is None and (answered.catalogue is None
-                                                         or answered.catalogue.decision == "none")
-            bad = code is not None
-        else:
-            counts.in_scope += 1
-            counts.found += code in item.line.codes
-            bad = code is not None and code not in item.line.codes
-        counts.wrong += bad
-        counts.wrong_tier += bad and answered.from_catalogue
+def outcomes(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared]) -> Outcomes:
+    """Each line's counts under each decision the catalogue can take (the grid's input)."""
+    bar = index.thresholds.answer  # what the audience rule compares with, whatever the decision
+    forced = {"none": CatalogueThresholds(bar, 9.0, 9.0, 9.0),
+              "clarify": CatalogueThresholds(bar, 9.0, 0.0, 9.0),
+              "answer": CatalogueThresholds(bar, -1.0, 0.0, 0.0)}
+    fields = {name: np.zeros((len(DECISIONS), len(items)), dtype=np.int64) for name in FIELDS}
+    for row, item in enumerate(items):
+        for d, decision in enumerate(DECISIONS):
+            counted = _counted(item, answer(snapshot, index, item, forced[decision]))
+            for name in FIELDS:
+                fields[name][d, row] = getattr(counted, name)
+    return Outcomes(np.array([item.top for item in items]), np.array([item.lead for item in items]),
+                    np.array([bool(item.hits) for item in items]),
+                    np.array([not item.line.out_of_scope for item in items]), fields)
+
+
+def _counted(item: Prepared, answered: TierAnswer) -> Tally:
+    """One line's counts, as score.py makes them."""
+    code, counts = answered.code, Tally()
+    if item.line.out_of_scope:
+        counts.out_of_scope, counts.refused = 1, int(code is None)
+        counts.refused_outright = int(code is None and (answered.catalogue is None or answered.catalogue.decision == "none"))
+        bad = code is not None
+    else:
+        counts.in_scope, counts.found = 1, int(code in item.line.codes)
+        bad = code is not None and code not in item.line.codes
+    counts.wrong, counts.wrong_tier = int(bad), int(bad and answered.from_catalogue)
     return counts
 
 
-def choose(score: Callable[[CatalogueThresholds], Tally],
-           guard: Callable[[CatalogueThresholds], bool] = lambda t: True) -> tuple[CatalogueThresholds, Tally]:
+def tallies(seen: Outcomes, grid: Grid) -> list[Tally]:
+    summed, in_scope = grid_counts(seen, grid), int(seen.in_scope.sum())
+    return [Tally(in_scope=in_scope, out_of_scope=len(seen) - in_scope,
+                  **{name: int(summed[name][at]) for name in FIELDS}) for at in range(len(grid))]
+
+
+def tally(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
+          thresholds: CatalogueThresholds) -> Tally:
+    return tallies(outcomes(snapshot, index, items), Grid.of([thresholds]))[0]
+
+
+def threshold_grid() -> list[CatalogueThresholds]:
+    """Every set tried: answer, margin and sure (sure ≥ answer), each with the second band off or
+    at a lower score with a wide lead; the clarify band starts at the lower answering score."""
+    sets = []
+    for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES):
+        if sure < answer_at:
+            continue
+        for wide, wide_margin in [WIDE_OFF] + [(w, m) for w in WIDES if w < answer_at for m in WIDE_MARGINS]:
+            sets.append(CatalogueThresholds(answer_at, margin, min(answer_at, wide), sure, wide, wide_margin))
+    return sets
+
+
+def choose(seen: Outcomes, guard: Callable[[Grid], np.ndarray] | None = None) -> tuple[CatalogueThresholds, Tally]:
     """Among the thresholds within both bars (or closest to them), those that answer within
     FOUND_SLACK of the most lines, and of those the ones with the fewest wrong answers: a wrong
     answer is worse than none, so a point of found is not worth a point of wrong. Then the widest
     clarifying band that keeps ≥ 90 % of out-of-scope lines without a choice. Only thresholds the
     `guard` accepts are tried (when it accepts some)."""
-    tried = []
-    for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES):
-        if sure >= answer_at:
-            t = CatalogueThresholds(answer_at, margin, answer_at, sure)
-            tried.append((t, score(t)))
-    tried = [item for item in tried if guard(item[0])] or tried
+    grid = Grid.of(threshold_grid())
+    allowed = guard(grid) if guard is not None else np.ones(len(grid), dtype=bool)
+    keep = np.flatnonzero(allowed) if allowed.any() else np.arange(len(grid))
+    grid = Grid(*(getattr(grid, name)[keep] for name in ("answer", "margin", "clarify", "sure", "wide", "wide_margin")))
+    tried = list(enumerate(tallies(seen, grid)))
     closest = min(counts.shortfall() for _, counts in tried)
-    within = [(t, counts) for t, counts in tried if counts.shortfall() == closest]
+    within = [(at, counts) for at, counts in tried if counts.shortfall() == closest]
     most = max(counts.found_share for _, counts in within)
-    chosen, counts = min((item for item in within if item[1].found_share >= most - FOUND_SLACK),
-                         key=lambda item: (item[1].wrong_tier, -item[1].found_share, -item[1].rejection))
-    for clarify in [x / 100 for x in range(int(round(chosen.answer * 100)) - 2, 19, -2)]:
-        t = CatalogueThresholds(chosen.answer, chosen.margin, clarify, chosen.sure)
-        wider = score(t)
+    at, counts = min((item for item in within if item[1].found_share >= most - FOUND_SLACK),
+                     key=lambda item: (item[1].wrong_tier, -item[1].found_share, -item[1].rejection))
+    chosen = grid.thresholds(at)
+    for clarify in [x / 100 for x in range(int(round(chosen.clarify * 100)) - 2, 19, -2)]:
+        t = CatalogueThresholds(chosen.answer, chosen.margin, clarify, chosen.sure, chosen.wide, chosen.wide_margin)
+        wider = tallies(seen, Grid.of([t]))[0]
         if wider.outright_rejection < MIN_REJECTION:
             break
         chosen, counts = t, wider
@@ -278,16 +315,17 @@ def folds(lines: Sequence[Prepared], k: int = FOLDS, seed: int = 13) -> list[lis
     return out
 
 
-def cross_validate(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared], k: int = FOLDS,
-                   guard: Callable[[CatalogueThresholds], bool] = lambda t: True) -> tuple[Tally, list[CatalogueThresholds]]:
+def cross_validate(seen: Outcomes, items: Sequence[Prepared], k: int = FOLDS,
+                   guard: Callable[[Grid], np.ndarray] | None = None) -> tuple[Tally, list[CatalogueThresholds]]:
     """Held-out counts over k folds, each fold scored with thresholds chosen on the others."""
     held_out, chosen = Tally(), []
-    parts = folds(items, k)
+    row = {id(item): n for n, item in enumerate(items)}
+    parts = [[row[id(item)] for item in part] for part in folds(items, k)]
     for n, test in enumerate(parts):
-        train = [item for m, part in enumerate(parts) if m != n for item in part]
-        thresholds, _ = choose(lambda t, train=train: tally(snapshot, index, train, t), guard)
+        train = [at for m, part in enumerate(parts) if m != n for at in part]
+        thresholds, _ = choose(seen.subset(train), guard)
         chosen.append(thresholds)
-        held_out.add(tally(snapshot, index, test, thresholds))
+        held_out.add(tallies(seen.subset(test), Grid.of([thresholds]))[0])
     return held_out, chosen
 
 
@@ -362,25 +400,30 @@ class Report:
         t = self.thresholds
         met = "" if self.held_out.meets() else "  (below the bar: the tier's wrong ≤ 0.05, rejection ≥ 0.90)"
         return "\n".join((
-            f"thresholds: answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}",
+            f"thresholds: answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}, "
+            f"wide ≥ {t.wide} with a lead ≥ {t.wide_margin}",
             f"residents' messages, {self.folds}-fold cross-validation (held out): {self.held_out.describe()}{met}",
             f"residents' messages, thresholds kept (chosen on all of them): {self.fitted.describe()}",
             f"generated questions, thresholds kept (optimistic): {self.generated.describe()}",
-            "thresholds chosen per fold: " + "; ".join(f"{f.answer}/{f.margin}/{f.clarify}/{f.sure}"
+            "thresholds chosen per fold: " + "; ".join(f"{f.answer}/{f.margin}/{f.clarify}/{f.sure}/{f.wide}/{f.wide_margin}"
                                                        for f in self.fold_thresholds),
         ))
 
 
 def answers_none_of(index: CatalogueIndex, texts: Sequence[str], allowed: float = LIST_ANSWERED
-                    ) -> Callable[[CatalogueThresholds], bool]:
-    """A guard: thresholds at which the catalogue answers at most `allowed` of these out-of-scope
-    messages (the project's out-of-scope list: a sale ad, a football match, small talk). The
-    residents' out-of-scope lines are too few to hold the answer threshold up on their own."""
+                    ) -> Callable[[Grid], np.ndarray]:
+    """A guard: the threshold sets at which the catalogue answers at most `allowed` of these
+    out-of-scope messages (the project's out-of-scope list: a sale ad, a football match, small
+    talk). The residents' out-of-scope lines are too few to hold the answer threshold up on their own."""
     seen = [(hits[0].score, index.lead(hits)) for hits in (index.distinct(index.search(t)) for t in texts) if hits]
+    top, lead = (np.array([s[n] for s in seen], dtype=float)[None, :] for n in (0, 1))
     most = allowed * len(texts)
 
-    def accepts(t: CatalogueThresholds) -> bool:
-        return sum(top >= t.sure or (top >= t.answer and lead >= t.margin) for top, lead in seen) <= most
+    def accepts(grid: Grid) -> np.ndarray:
+        everything = Grid(*(getattr(grid, name) for name in ("answer", "margin")), np.zeros(len(grid)),
+                          *(getattr(grid, name) for name in ("sure", "wide", "wide_margin")))
+        taken = decisions(everything, top, lead, np.ones_like(top, dtype=bool))
+        return (taken == 2).sum(1) <= most
     return accepts
 
 
@@ -389,8 +432,9 @@ def calibrate(snapshot: Snapshot, index: CatalogueIndex, entries: list[EntryData
     """Thresholds chosen on the residents' messages (k-fold figures) and the generated figure."""
     items = prepare(snapshot, index, residents_lines() if lines is None else lines, limit)
     guard = answers_none_of(index, out_of_scope_lines(entries))
-    held_out, per_fold = cross_validate(snapshot, index, items, k, guard)
-    thresholds, fitted = choose(lambda t: tally(snapshot, index, items, t), guard)
+    seen = outcomes(snapshot, index, items)
+    held_out, per_fold = cross_validate(seen, items, k, guard)
+    thresholds, fitted = choose(seen, guard)
     return Report(thresholds, held_out, fitted, generated_tally(index, entries, thresholds), per_fold, k)
 
 
@@ -402,7 +446,8 @@ def write_thresholds(report: Report, path: Path) -> None:
                 "wrong": round(counts.wrong_share, 3), "wrong_catalogue_tier": round(counts.wrong_tier_share, 3)}
 
     data = {
-        "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify, "sure": t.sure},
+        "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify, "sure": t.sure,
+                       "wide": t.wide, "wide_margin": t.wide_margin},
         "held_out": {**figures(report.held_out), "method": f"{report.folds}-fold cross-validation",
                      "set": ", ".join(f"knowledge/data/{path.name}" for path in RESIDENTS),
                      "in_scope_lines": report.held_out.in_scope, "out_of_scope_lines": report.held_out.out_of_scope},

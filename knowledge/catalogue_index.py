@@ -51,6 +51,15 @@ class CatalogueThresholds:
     margin: float = 0.03
     clarify: float = 0.40
     sure: float = 1.01  # at or above: answer even when a sibling is close behind
+    # A short message scores low however plainly it names its procedure ("mất hộ chiếu báo ở
+    # đâu"): at or above `wide`, a lead of `wide_margin` over every other procedure answers too.
+    wide: float = 1.01
+    wide_margin: float = 1.0
+
+    def answers(self, top: float, lead: float) -> bool:
+        """Whether a first hit scored `top`, ahead of the first other procedure by `lead`, is the answer."""
+        return top >= self.sure or (top >= self.answer and lead >= self.margin) \
+            or (top >= self.wide and lead >= self.wide_margin)
 
 
 @dataclass(frozen=True)
@@ -383,7 +392,7 @@ class CatalogueIndex:
         if not hits or hits[0].score < t.clarify:
             return CatalogueMatch("none", None, hits[0].score if hits else 0.0, tuple(hits[:3]))
         top = hits[0]
-        if top.score >= t.sure or (top.score >= t.answer and self.lead(hits) >= t.margin):
+        if t.answers(top.score, self.lead(hits)):
             return CatalogueMatch("answer", top.code, top.score, tuple(hits[:3]))
         return CatalogueMatch("clarify", None, top.score, tuple(hits[:3]))
 

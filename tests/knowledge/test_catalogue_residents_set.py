@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from catalogue_snapshot import RECORDS, write_snapshot
 
 from knowledge.catalogue_calibrate import RESIDENTS, Line, Prepared, answer, folds, prepare, residents_lines
+from knowledge.catalogue_grid import DECISIONS, Grid, decisions
 from knowledge.catalogue_index import CatalogueIndex, CatalogueThresholds, Procedure
 from knowledge.catalogue_store import THRESHOLDS, catalogue
 from knowledge.content import load_entries
@@ -104,6 +106,22 @@ def test_the_calibration_takes_the_index_own_decision_for_every_threshold():
                 probe = CatalogueIndex(index.procedures, thresholds, index.lexicon)
                 assert [item.decision(thresholds) for item in items] == \
                        [probe.decide(list(item.hits)).decision for item in items]
+
+
+def test_the_grid_takes_the_index_own_decision_with_and_without_the_wide_lead_band():
+    """The vectorised grid search must decide every line as `CatalogueIndex.decide` does, the
+    second band (a lower score with a wide lead) included."""
+    index, quiet = _index(), Match("none", 0.0, "none")
+    items = [Prepared.of(line, quiet, index) for line in MESSAGES]
+    sets = [CatalogueThresholds(a, m, min(a, w), s, w, wm) for a in (0.3, 0.45, 0.7) for m in (0.0, 0.04)
+            for s in (0.7, 1.01) for w, wm in ((1.01, 1.0), (0.25, 0.05), (0.35, 0.1))]
+    grid = Grid.of(sets)
+    taken = decisions(grid, np.array([[item.top for item in items]]), np.array([[item.lead for item in items]]),
+                      np.array([[bool(item.hits) for item in items]]))
+    for n, thresholds in enumerate(sets):
+        probe = CatalogueIndex(index.procedures, thresholds, index.lexicon)
+        assert [DECISIONS[d] for d in taken[n]] == [probe.decide(list(item.hits)).decision for item in items]
+    assert len({tuple(row) for row in taken}) > 3  # the sets do decide differently
 
 
 def test_folds_keep_a_procedure_lines_together_and_hold_out_every_line_once():
