@@ -278,6 +278,7 @@ ERASED_TEXTS = {
     "life_events": N_("the dates you gave us for reminders ({count})"),
     "campaign_guide_starts": N_("the guides you opened from our reminders ({count})"),
     "handoff_page_events": N_("when your prepared pages were sent and opened ({count})"),
+    "read_marks": N_("when you last read our reminders"),
     "deliveries": N_("our replies to you kept for sending ({count})"),
     "dead_letters": N_("messages that could not be delivered ({count})"),
 }

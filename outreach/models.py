@@ -67,6 +67,20 @@ class CampaignDelivery(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+class ReadMark(Base):
+    """The latest Messenger read watermark (platform clock, ms) of a resident who still had a campaign
+    message without its echo when it came, and when we received it. A read can arrive before the
+    echo that gives the message its platform time: the echo then applies the watermark kept here,
+    so no read is lost whatever the order. Platform id and times only (erased, exported and purged
+    with the resident's data: outreach/receipts.py)."""
+    __tablename__ = "outreach_read_marks"
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    watermark_ms: Mapped[int] = mapped_column(BigInteger)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # our clock: the read time it gives
+
+
 class OutreachSettings(Base):
     """A commune's sending options: its approved templates and whether it pays for Zalo days 3–7.
 

@@ -11,7 +11,7 @@ if str(CHANNELS) not in sys.path:
     sys.path.insert(0, str(CHANNELS))  # fake_platform, as the channel tests import it
 
 # re-exported to the outreach tests
-from channel_payloads import OA_A, PAGE_A, ZALO_APP_ID, fb_body, now_ms, signed_fb, signed_zalo  # noqa: E402, F401
+from channel_payloads import OA_A, PAGE_A, PAGE_B, ZALO_APP_ID, fb_body, now_ms, signed_fb, signed_zalo  # noqa: E402, F401
 
 _users = itertools.count(1)
 

@@ -4,13 +4,13 @@ pause and resume, a killed worker's rows taken again, retries and the funnel."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
-from outreach_helpers import (OA_A, PAGE_A, ZALO_APP_ID, Resident, add_residents, fb_body, new_campaign, now_ms, progress,
-                      set_options, signed_fb, signed_zalo)
+from outreach_helpers import (OA_A, PAGE_A, PAGE_B, ZALO_APP_ID, Resident, add_residents, fb_body, new_campaign, now_ms,
+                              progress, set_options, signed_fb, signed_zalo)
 from infra.db import session_scope
 
 FB_TEMPLATE = {"name": "nhac_lich_xa", "language": "vi", "body": ["{commune}"], "url": ["{link_token}"]}
@@ -217,7 +217,7 @@ def test_a_read_counts_against_the_platforms_time_of_the_message(live, fake):
     """Messenger's read watermark is on the platform's clock: it is compared with the time the
     platform gave our message (its echo), not with our clock, which here runs 3 s ahead."""
     from outreach.funnel import funnel
-    from outreach.models import CampaignDelivery
+    from outreach.models import CampaignDelivery, ReadMark
 
     fake.clock_offset_ms = -3000
     add_residents(live.app, ("facebook", "fb-read", 1), ("facebook", "fb-before", 1), ("facebook", "fb-silent", 1))
@@ -238,7 +238,74 @@ def test_a_read_counts_against_the_platforms_time_of_the_message(live, fake):
             c.body["recipient"]["id"]: c.platform_ms for c in fake.sends("facebook")}
         assert {user for user, row in rows.items() if row.read_at is not None} == {"fb-read"}
         assert funnel(db, campaign)["read"] == 1
+        assert db.scalars(select(ReadMark)).all() == []  # every echo had come: no watermark is kept
     assert fake.sends("facebook")[-1].body["recipient"]["id"] != PAGE_A  # an echo is never answered
+
+
+def sent_before_echoes(live, fake, *users: str) -> int:
+    """A campaign to `users` of commune A, sent while our clock runs 3 s ahead of the platform's."""
+    fake.clock_offset_ms = -3000
+    add_residents(live.app, *(("facebook", user, 1) for user in users))
+    campaign = new_campaign(live.app)
+    start(live.app, campaign)
+    live.run_jobs()
+    return campaign
+
+
+def test_a_read_arriving_before_the_echo_of_its_message_is_not_lost(live, fake):
+    """Webhooks come in any order: a watermark received before the echo cannot be compared with
+    the platform's time of the message yet (and our clock, ahead, says unread); it is kept and the
+    echo applies it, with the time the watermark came as the read time."""
+    from outreach.funnel import funnel
+    from outreach.models import CampaignDelivery, ReadMark
+
+    campaign = sent_before_echoes(live, fake, "fb-read", "fb-before", "fb-silent")
+    reads = fb_body(PAGE_A, fake.read_item(PAGE_A, "fb-read"), fake.read_item(PAGE_A, "fb-before", shift_ms=-1))
+    assert live.post("/webhooks/facebook", *signed_fb(reads)).status_code == 200
+    # the same PSID read far ahead on commune B's Page: another commune's thread, nothing to do with A's rows
+    elsewhere = {"sender": {"id": "fb-before"}, "recipient": {"id": PAGE_B}, "timestamp": now_ms(),
+                 "read": {"watermark": now_ms() + 60_000}}
+    assert live.post("/webhooks/facebook", *signed_fb(fb_body(PAGE_B, elsewhere))).status_code == 200
+    live.run_jobs()
+    with live.app.app_context(), session_scope() as db:
+        assert funnel(db, campaign)["read"] == 0  # our clock alone cannot tell
+        marks = {m.user_id: m for m in db.scalars(select(ReadMark))}
+        assert sorted(marks) == ["fb-before", "fb-read"] and {m.commune_id for m in marks.values()} == {
+            db.scalar(select(CampaignDelivery.commune_id).limit(1))}
+    echoes = fb_body(PAGE_A, *fake.echo_items(PAGE_A))
+    assert live.post("/webhooks/facebook", *signed_fb(echoes)).status_code == 200
+    live.run_jobs()
+    with live.app.app_context(), session_scope() as db:
+        rows = {r.user_id: r for r in db.scalars(select(CampaignDelivery))}
+        assert {user: row.read_at for user, row in rows.items() if row.read_at} == {"fb-read": marks["fb-read"].seen_at}
+        assert all(row.platform_sent_ms for row in rows.values())
+        assert db.scalars(select(ReadMark)).all() == []  # no message awaits an echo any more
+    # the platform delivering both again changes nothing (processed once)
+    assert live.post("/webhooks/facebook", *signed_fb(reads)).json() == {"queued": 0, "duplicates": 2}
+    assert live.post("/webhooks/facebook", *signed_fb(echoes)).json() == {"queued": 0, "duplicates": 3}
+    live.run_jobs()
+    with live.app.app_context(), session_scope() as db:
+        assert funnel(db, campaign)["read"] == 1 and db.scalars(select(ReadMark)).all() == []
+
+
+def test_a_kept_watermark_is_exported_erased_and_purged_with_the_residents_data(live, fake):
+    from bot.privacy import ResidentId, export, purge
+    from outreach.models import ReadMark
+
+    sent_before_echoes(live, fake, "fb-erases", "fb-stays")
+    reads = fb_body(PAGE_A, fake.read_item(PAGE_A, "fb-erases"), fake.read_item(PAGE_A, "fb-stays"))
+    assert live.post("/webhooks/facebook", *signed_fb(reads)).status_code == 200
+    live.run_jobs()
+    with live.app.app_context(), session_scope() as db:
+        [mark] = export(db, ResidentId("facebook", "xa-a", "fb-erases"))["reminders_read"]
+        assert set(mark) == {"read_up_to", "received_at"}
+    erases = Resident(live.app, "facebook", "fb-erases").say("xóa dữ liệu của tôi")
+    assert "thời điểm bạn đọc tin nhắc gần nhất" in erases.text
+    with live.app.app_context(), session_scope() as db:
+        assert [m.user_id for m in db.scalars(select(ReadMark))] == ["fb-stays"]
+        assert purge(db, datetime.now(timezone.utc) - timedelta(days=1))["read_marks"] == 0  # still recent
+        assert purge(db, datetime.now(timezone.utc) + timedelta(seconds=1))["read_marks"] == 1
+        assert db.scalars(select(ReadMark)).all() == []
 
 
 def test_the_pace_is_shared_through_the_store(app):
