@@ -105,6 +105,9 @@ class CatalogueIndex:
     # "em chán quá" are wholly explained by a procedure that has "tên" or "chán", and say nothing
     SAID_AT_LEAST = 1.5
     VARIANT = 0.93
+    # a runner-up within this share of the first hit's score that explains all it does and at least
+    # RARE_MORE of the rarest features' worth more takes its place (of the first RERANKED runner-ups)
+    RUNNER_UP, RARE_MORE, RERANKED = 0.85, 1.0, 3
     ACTION_SHARE = 0.35  # a special case of a procedure (renewal, reissue...) the message does not ask for
 
     def __init__(self, procedures: Iterable[Procedure], thresholds: CatalogueThresholds | None = None,
@@ -325,7 +328,26 @@ class CatalogueIndex:
         count = min(self.SHORTLIST + 8, len(scores))  # a few more, for the province filter
         best = np.argpartition(-scores, count - 1)[:count]
         order = best[np.argsort(-scores[best], kind="stable")]
-        return self._hits(candidates[order].tolist(), scores[order].tolist(), province, f" {said} {acted} ")
+        hits = self._hits(candidates[order].tolist(), scores[order].tolist(), province, f" {said} {acted} ")
+        return self._explaining_more_first(hits, feats)
+
+    def _explaining_more_first(self, hits: list[Hit], feats: list[str]) -> list[Hit]:
+        """A close runner-up that explains every word of the message the first hit explains, and
+        a rare word more, is the better answer: "đổi bằng lái quốc tế" is the international
+        permit, though "đổi bằng lái" is wholly the exchange's own keyword. The two swap places
+        and scores, so the decision's confidence is unchanged."""
+        if len(hits) < 2:
+            return hits
+        said, top = set(feats), hits[0]
+        first = said & self.explains(top.code)
+        for at, hit in enumerate(hits[1:self.RERANKED + 1], 1):
+            if hit.score < self.RUNNER_UP * top.score:
+                break
+            more = said & self.explains(hit.code)
+            if first < more and not self.same_procedure(hit.code, top.code) \
+                    and self.evidence(more - first) >= self.RARE_MORE * self.rarest:
+                return [Hit(hit.code, top.score), *hits[1:at], Hit(top.code, hit.score), *hits[at + 1:]]
+        return hits
 
     def _hits(self, top: list[int], scores: list[float], province: str | None, said: str) -> list[Hit]:
         """The shortlist: other provinces' own procedures left out, special cases the message does
