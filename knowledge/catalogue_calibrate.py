@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from knowledge.asking import asks
 from knowledge.catalogue_grid import DECISIONS, FIELDS, Grid, Outcomes, decisions
 from knowledge.catalogue_grid import counts as grid_counts
 from knowledge.catalogue_index import (
@@ -114,7 +115,8 @@ def _tsv_lines(path: Path) -> list[Line]:
 class Prepared:
     """A line with what does not depend on the catalogue's thresholds: the curated matcher's
     decision, the catalogue's ranked hits (one per procedure), the top score and its lead over
-    the first other procedure (what `CatalogueIndex.decide` compares), and the answers already worked out
+    the first other procedure and whether the message asks for something (what
+    `CatalogueIndex.decide` compares), and the answers already worked out
     for each kind of catalogue decision (the bot's answer depends on the thresholds only
     through that decision, so a grid of thresholds costs a few comparisons per line)."""
     line: Line
@@ -122,18 +124,19 @@ class Prepared:
     hits: tuple[Hit, ...]
     top: float
     lead: float
+    asking: bool
     answers: dict[str, TierAnswer]
 
     def decision(self, t: CatalogueThresholds) -> str:
         """The decision `CatalogueIndex.decide` takes on these hits with thresholds `t`."""
         if not self.hits or self.top < t.clarify:
             return "none"
-        return "answer" if t.answers(self.top, self.lead) else "clarify"
+        return "answer" if t.answers(self.top, self.lead, self.asking) else "clarify"
 
     @classmethod
     def of(cls, line: Line, match: Match, index: CatalogueIndex) -> Prepared:
         hits = tuple(index.distinct(index.search(line.text)))
-        return cls(line, match, hits, hits[0].score if hits else 0.0, index.lead(hits), {})
+        return cls(line, match, hits, hits[0].score if hits else 0.0, index.lead(hits), asks(line.text), {})
 
 
 def prepare(snapshot: Snapshot, index: CatalogueIndex, lines: Sequence[Line],
@@ -209,7 +212,8 @@ class _Probe:
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
         hits = self._hits.get(text)
-        return CatalogueIndex.decide(self, list(hits if hits is not None else self._index.search(text, province)))
+        found = hits if hits is not None else self._index.search(text, province)
+        return CatalogueIndex.decide(self, list(found), asks(text))
 
 
 def answer(snapshot: Snapshot, index: CatalogueIndex, item: Prepared, thresholds: CatalogueThresholds) -> TierAnswer:
@@ -235,7 +239,7 @@ def outcomes(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared
             for name in FIELDS:
                 fields[name][d, row] = getattr(counted, name)
     return Outcomes(np.array([item.top for item in items]), np.array([item.lead for item in items]),
-                    np.array([bool(item.hits) for item in items]),
+                    np.array([bool(item.hits) for item in items]), np.array([item.asking for item in items]),
                     np.array([not item.line.out_of_scope for item in items]), fields)
 
 
@@ -415,14 +419,15 @@ def answers_none_of(index: CatalogueIndex, texts: Sequence[str], allowed: float 
     """A guard: the threshold sets at which the catalogue answers at most `allowed` of these
     out-of-scope messages (the project's out-of-scope list: a sale ad, a football match, small
     talk). The residents' out-of-scope lines are too few to hold the answer threshold up on their own."""
-    seen = [(hits[0].score, index.lead(hits)) for hits in (index.distinct(index.search(t)) for t in texts) if hits]
-    top, lead = (np.array([s[n] for s in seen], dtype=float)[None, :] for n in (0, 1))
+    seen = [(hits[0].score, index.lead(hits), asks(text))
+            for text, hits in ((text, index.distinct(index.search(text))) for text in texts) if hits]
+    top, lead, asking = (np.array([s[n] for s in seen])[None, :] for n in (0, 1, 2))
     most = allowed * len(texts)
 
     def accepts(grid: Grid) -> np.ndarray:
         everything = Grid(*(getattr(grid, name) for name in ("answer", "margin")), np.zeros(len(grid)),
                           *(getattr(grid, name) for name in ("sure", "wide", "wide_margin")))
-        taken = decisions(everything, top, lead, np.ones_like(top, dtype=bool))
+        taken = decisions(everything, top, lead, np.ones_like(top, dtype=bool), asking)
         return (taken == 2).sum(1) <= most
     return accepts
 

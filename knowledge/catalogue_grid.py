@@ -22,17 +22,19 @@ FIELDS = ("found", "wrong", "wrong_tier", "refused", "refused_outright")
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Per line: the first hit's score and lead, whether there was any hit, whether the line is in
-    scope, and each counted field under each decision (shape: decisions × lines)."""
+    """Per line: the first hit's score and lead, whether there was any hit, whether the message
+    asks for something, whether the line is in scope, and each counted field under each decision
+    (shape: decisions × lines)."""
     top: np.ndarray
     lead: np.ndarray
     searched: np.ndarray
+    asking: np.ndarray
     in_scope: np.ndarray
     fields: dict[str, np.ndarray]
 
     def subset(self, rows: Sequence[int]) -> Outcomes:
         at = np.asarray(rows, dtype=int)
-        return Outcomes(self.top[at], self.lead[at], self.searched[at], self.in_scope[at],
+        return Outcomes(self.top[at], self.lead[at], self.searched[at], self.asking[at], self.in_scope[at],
                         {name: values[:, at] for name, values in self.fields.items()})
 
     def __len__(self) -> int:
@@ -62,12 +64,12 @@ class Grid:
         return len(self.answer)
 
 
-def decisions(grid: Grid, top: np.ndarray, lead: np.ndarray, searched: np.ndarray) -> np.ndarray:
+def decisions(grid: Grid, top: np.ndarray, lead: np.ndarray, searched: np.ndarray, asking: np.ndarray) -> np.ndarray:
     """The index of the decision (DECISIONS) each threshold set takes on each line: sets × lines,
     as `CatalogueThresholds.answers` and `CatalogueIndex.decide` take it."""
     col = {name: getattr(grid, name)[:, None] for name in ("answer", "margin", "clarify", "sure", "wide", "wide_margin")}
     answers = (top >= col["sure"]) | ((top >= col["answer"]) & (lead >= col["margin"])) \
-        | ((top >= col["wide"]) & (lead >= col["wide_margin"]))
+        | (asking & (top >= col["wide"]) & (lead >= col["wide_margin"]))
     none = ~searched | (top < col["clarify"])
     return np.where(none, 0, np.where(answers, 2, 1))
 
@@ -78,7 +80,8 @@ def counts(outcomes: Outcomes, grid: Grid, chunk: int = 8192) -> dict[str, np.nd
     for start in range(0, len(grid), chunk):
         part = Grid(*(getattr(grid, name)[start:start + chunk]
                       for name in ("answer", "margin", "clarify", "sure", "wide", "wide_margin")))
-        taken = decisions(part, outcomes.top[None, :], outcomes.lead[None, :], outcomes.searched[None, :])
+        taken = decisions(part, outcomes.top[None, :], outcomes.lead[None, :], outcomes.searched[None, :],
+                          outcomes.asking[None, :])
         chosen = [(taken == d).astype(np.int64) for d in range(len(DECISIONS))]
         for name in FIELDS:
             values = outcomes.fields[name]

@@ -105,7 +105,7 @@ def test_the_calibration_takes_the_index_own_decision_for_every_threshold():
                 thresholds = CatalogueThresholds(answer_at, margin, answer_at - 0.1, sure)
                 probe = CatalogueIndex(index.procedures, thresholds, index.lexicon)
                 assert [item.decision(thresholds) for item in items] == \
-                       [probe.decide(list(item.hits)).decision for item in items]
+                       [probe.decide(list(item.hits), item.asking).decision for item in items]
 
 
 def test_the_grid_takes_the_index_own_decision_with_and_without_the_wide_lead_band():
@@ -117,10 +117,10 @@ def test_the_grid_takes_the_index_own_decision_with_and_without_the_wide_lead_ba
             for s in (0.7, 1.01) for w, wm in ((1.01, 1.0), (0.25, 0.05), (0.35, 0.1))]
     grid = Grid.of(sets)
     taken = decisions(grid, np.array([[item.top for item in items]]), np.array([[item.lead for item in items]]),
-                      np.array([[bool(item.hits) for item in items]]))
+                      np.array([[bool(item.hits) for item in items]]), np.array([[item.asking for item in items]]))
     for n, thresholds in enumerate(sets):
         probe = CatalogueIndex(index.procedures, thresholds, index.lexicon)
-        assert [DECISIONS[d] for d in taken[n]] == [probe.decide(list(item.hits)).decision for item in items]
+        assert [DECISIONS[d] for d in taken[n]] == [probe.decide(list(item.hits), item.asking).decision for item in items]
     assert len({tuple(row) for row in taken}) > 3  # the sets do decide differently
 
 
