@@ -59,6 +59,8 @@ FOUND_SLACK = 0.01  # found given up, at most, for fewer wrong answers
 LIST_ANSWERED = 0.0  # of the out-of-scope list, the share the catalogue may answer
 FOLDS = 5
 OUT_OF_SCOPE = Path(__file__).parent / "data" / "catalogue_out_of_scope.txt"
+# every out-of-scope list, read together (catalogue_out_of_scope.txt, catalogue_out_of_scope_2.txt, ...)
+OUT_OF_SCOPE_LISTS: tuple[Path, ...] = tuple(sorted(OUT_OF_SCOPE.parent.glob("catalogue_out_of_scope*.txt")))
 # every residents' set, read together (catalogue_residents.tsv, catalogue_residents_2.tsv, ...)
 RESIDENTS: tuple[Path, ...] = tuple(sorted((Path(__file__).parent / "data").glob("catalogue_residents*.tsv")))
 # the thresholds tried: answer, margin, sure; then the clarify band below the answer threshold
@@ -361,11 +363,12 @@ def generated_questions(index: CatalogueIndex, count: int = 800, seed: int = 13)
     return questions
 
 
-def out_of_scope_lines(entries: list[EntryData], path: Path = OUT_OF_SCOPE) -> list[str]:
-    """Messages no procedure fits: the catalogue's own list and the knowledge base's small talk.
-    (The knowledge base's out-of-scope phrasings predate the catalogue: many of them, military
-    service or health insurance, are catalogue procedures now.)"""
-    own = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+def out_of_scope_lines(entries: list[EntryData], paths: Path | Sequence[Path] = OUT_OF_SCOPE_LISTS) -> list[str]:
+    """Messages no procedure fits: the catalogue's own lists (one file or several, in order) and the
+    knowledge base's small talk. (The knowledge base's out-of-scope phrasings predate the catalogue:
+    many of them, military service or health insurance, are catalogue procedures now.)"""
+    files = [paths] if isinstance(paths, Path) else list(paths)
+    own = [line.strip() for path in files for line in path.read_text(encoding="utf-8").splitlines()
            if line.strip() and not line.startswith("#")]
     return own + [p for e in entries if e.kind == "meta" for p in e.phrasings]
 
