@@ -30,8 +30,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from knowledge.asking import asks
-from knowledge.catalogue_grid import DECISIONS, FIELDS, Grid, Outcomes, decisions
+from knowledge.catalogue_grid import DECISIONS, FIELDS, NAMES, Grid, Outcomes, decisions
 from knowledge.catalogue_grid import counts as grid_counts
 from knowledge.catalogue_index import (
     CatalogueIndex,
@@ -67,10 +66,6 @@ RESIDENTS: tuple[Path, ...] = tuple(sorted((Path(__file__).parent / "data").glob
 ANSWERS = tuple(x / 100 for x in range(30, 96, 2))
 MARGINS = tuple(x / 200 for x in range(0, 13))  # 0 to 0.06
 SURES = tuple(x / 100 for x in range(60, 102, 3))
-# the second band: a lower score with a wide lead (the band is off at WIDE_OFF)
-WIDES = tuple(x / 100 for x in range(30, 52, 2))
-WIDE_MARGINS = tuple(x / 100 for x in range(4, 18, 2))
-WIDE_OFF = (1.01, 1.0)
 
 
 # ---------------------------------------------------------------------- residents' messages
@@ -117,8 +112,7 @@ def _tsv_lines(path: Path) -> list[Line]:
 class Prepared:
     """A line with what does not depend on the catalogue's thresholds: the curated matcher's
     decision, the catalogue's ranked hits (one per procedure), the top score and its lead over
-    the first other procedure and whether the message asks for something (what
-    `CatalogueIndex.decide` compares), and the answers already worked out
+    the first other procedure (what `CatalogueIndex.decide` compares), and the answers already worked out
     for each kind of catalogue decision (the bot's answer depends on the thresholds only
     through that decision, so a grid of thresholds costs a few comparisons per line)."""
     line: Line
@@ -126,19 +120,18 @@ class Prepared:
     hits: tuple[Hit, ...]
     top: float
     lead: float
-    asking: bool
     answers: dict[str, TierAnswer]
 
     def decision(self, t: CatalogueThresholds) -> str:
         """The decision `CatalogueIndex.decide` takes on these hits with thresholds `t`."""
         if not self.hits or self.top < t.clarify:
             return "none"
-        return "answer" if t.answers(self.top, self.lead, self.asking) else "clarify"
+        return "answer" if t.answers(self.top, self.lead) else "clarify"
 
     @classmethod
     def of(cls, line: Line, match: Match, index: CatalogueIndex) -> Prepared:
         hits = tuple(index.distinct(index.search(line.text)))
-        return cls(line, match, hits, hits[0].score if hits else 0.0, index.lead(hits), asks(line.text), {})
+        return cls(line, match, hits, hits[0].score if hits else 0.0, index.lead(hits), {})
 
 
 def prepare(snapshot: Snapshot, index: CatalogueIndex, lines: Sequence[Line],
@@ -214,8 +207,7 @@ class _Probe:
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
         hits = self._hits.get(text)
-        found = hits if hits is not None else self._index.search(text, province)
-        return CatalogueIndex.decide(self, list(found), asks(text))
+        return CatalogueIndex.decide(self, list(hits if hits is not None else self._index.search(text, province)))
 
 
 def answer(snapshot: Snapshot, index: CatalogueIndex, item: Prepared, thresholds: CatalogueThresholds) -> TierAnswer:
@@ -241,7 +233,7 @@ def outcomes(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared
             for name in FIELDS:
                 fields[name][d, row] = getattr(counted, name)
     return Outcomes(np.array([item.top for item in items]), np.array([item.lead for item in items]),
-                    np.array([bool(item.hits) for item in items]), np.array([item.asking for item in items]),
+                    np.array([bool(item.hits) for item in items]),
                     np.array([not item.line.out_of_scope for item in items]), fields)
 
 
@@ -271,15 +263,9 @@ def tally(snapshot: Snapshot, index: CatalogueIndex, items: Sequence[Prepared],
 
 
 def threshold_grid() -> list[CatalogueThresholds]:
-    """Every set tried: answer, margin and sure (sure ≥ answer), each with the second band off or
-    at a lower score with a wide lead; the clarify band starts at the lower answering score."""
-    sets = []
-    for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES):
-        if sure < answer_at:
-            continue
-        for wide, wide_margin in [WIDE_OFF] + [(w, m) for w in WIDES if w < answer_at for m in WIDE_MARGINS]:
-            sets.append(CatalogueThresholds(answer_at, margin, min(answer_at, wide), sure, wide, wide_margin))
-    return sets
+    """Every set tried: answer, margin and sure (sure ≥ answer); the clarify band starts at the answer."""
+    return [CatalogueThresholds(answer_at, margin, answer_at, sure)
+            for answer_at, margin, sure in product(ANSWERS, MARGINS, SURES) if sure >= answer_at]
 
 
 def choose(seen: Outcomes, guard: Callable[[Grid], np.ndarray] | None = None) -> tuple[CatalogueThresholds, Tally]:
@@ -291,7 +277,7 @@ def choose(seen: Outcomes, guard: Callable[[Grid], np.ndarray] | None = None) ->
     grid = Grid.of(threshold_grid())
     allowed = guard(grid) if guard is not None else np.ones(len(grid), dtype=bool)
     keep = np.flatnonzero(allowed) if allowed.any() else np.arange(len(grid))
-    grid = Grid(*(getattr(grid, name)[keep] for name in ("answer", "margin", "clarify", "sure", "wide", "wide_margin")))
+    grid = Grid(*(getattr(grid, name)[keep] for name in NAMES))
     tried = list(enumerate(tallies(seen, grid)))
     closest = min(counts.shortfall() for _, counts in tried)
     within = [(at, counts) for at, counts in tried if counts.shortfall() == closest]
@@ -300,7 +286,7 @@ def choose(seen: Outcomes, guard: Callable[[Grid], np.ndarray] | None = None) ->
                      key=lambda item: (item[1].wrong_tier, -item[1].found_share, -item[1].rejection))
     chosen = grid.thresholds(at)
     for clarify in [x / 100 for x in range(int(round(chosen.clarify * 100)) - 2, 19, -2)]:
-        t = CatalogueThresholds(chosen.answer, chosen.margin, clarify, chosen.sure, chosen.wide, chosen.wide_margin)
+        t = CatalogueThresholds(chosen.answer, chosen.margin, clarify, chosen.sure)
         wider = tallies(seen, Grid.of([t]))[0]
         if wider.outright_rejection < MIN_REJECTION:
             break
@@ -407,12 +393,11 @@ class Report:
         t = self.thresholds
         met = "" if self.held_out.meets() else "  (below the bar: the tier's wrong ≤ 0.05, rejection ≥ 0.90)"
         return "\n".join((
-            f"thresholds: answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}, "
-            f"wide ≥ {t.wide} with a lead ≥ {t.wide_margin}",
+            f"thresholds: answer ≥ {t.answer}, margin ≥ {t.margin}, clarify ≥ {t.clarify}, sure ≥ {t.sure}",
             f"residents' messages, {self.folds}-fold cross-validation (held out): {self.held_out.describe()}{met}",
             f"residents' messages, thresholds kept (chosen on all of them): {self.fitted.describe()}",
             f"generated questions, thresholds kept (optimistic): {self.generated.describe()}",
-            "thresholds chosen per fold: " + "; ".join(f"{f.answer}/{f.margin}/{f.clarify}/{f.sure}/{f.wide}/{f.wide_margin}"
+            "thresholds chosen per fold: " + "; ".join(f"{f.answer}/{f.margin}/{f.clarify}/{f.sure}"
                                                        for f in self.fold_thresholds),
         ))
 
@@ -422,15 +407,13 @@ def answers_none_of(index: CatalogueIndex, texts: Sequence[str], allowed: float 
     """A guard: the threshold sets at which the catalogue answers at most `allowed` of these
     out-of-scope messages (the project's out-of-scope list: a sale ad, a football match, small
     talk). The residents' out-of-scope lines are too few to hold the answer threshold up on their own."""
-    seen = [(hits[0].score, index.lead(hits), asks(text))
-            for text, hits in ((text, index.distinct(index.search(text))) for text in texts) if hits]
-    top, lead, asking = (np.array([s[n] for s in seen])[None, :] for n in (0, 1, 2))
+    seen = [(hits[0].score, index.lead(hits)) for hits in (index.distinct(index.search(t)) for t in texts) if hits]
+    top, lead = (np.array([s[n] for s in seen], dtype=float)[None, :] for n in (0, 1))
     most = allowed * len(texts)
 
     def accepts(grid: Grid) -> np.ndarray:
-        everything = Grid(*(getattr(grid, name) for name in ("answer", "margin")), np.zeros(len(grid)),
-                          *(getattr(grid, name) for name in ("sure", "wide", "wide_margin")))
-        taken = decisions(everything, top, lead, np.ones_like(top, dtype=bool), asking)
+        everything = Grid(grid.answer, grid.margin, np.zeros(len(grid)), grid.sure)  # no line below the choice band
+        taken = decisions(everything, top, lead, np.ones_like(top, dtype=bool))
         return (taken == 2).sum(1) <= most
     return accepts
 
@@ -454,8 +437,7 @@ def write_thresholds(report: Report, path: Path) -> None:
                 "wrong": round(counts.wrong_share, 3), "wrong_catalogue_tier": round(counts.wrong_tier_share, 3)}
 
     data = {
-        "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify, "sure": t.sure,
-                       "wide": t.wide, "wide_margin": t.wide_margin},
+        "thresholds": {"answer": t.answer, "margin": t.margin, "clarify": t.clarify, "sure": t.sure},
         "held_out": {**figures(report.held_out), "method": f"{report.folds}-fold cross-validation",
                      "set": ", ".join(f"knowledge/data/{path.name}" for path in RESIDENTS),
                      "in_scope_lines": report.held_out.in_scope, "out_of_scope_lines": report.held_out.out_of_scope},

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from knowledge.asking import asks
 from knowledge.catalogue_terms import (
     Lexicon,
     actions_in,
@@ -52,17 +51,10 @@ class CatalogueThresholds:
     margin: float = 0.03
     clarify: float = 0.40
     sure: float = 1.01  # at or above: answer even when a sibling is close behind
-    # A short message scores low however plainly it names its procedure ("mất hộ chiếu báo ở
-    # đâu"): at or above `wide`, a lead of `wide_margin` over every other procedure answers too,
-    # when the message asks for something (a remark that names a topic does not).
-    wide: float = 1.01
-    wide_margin: float = 1.0
 
-    def answers(self, top: float, lead: float, asking: bool) -> bool:
-        """Whether a first hit scored `top`, ahead of the first other procedure by `lead`, is the
-        answer to a message (`asking`: the message asks for something)."""
-        return top >= self.sure or (top >= self.answer and lead >= self.margin) \
-            or (asking and top >= self.wide and lead >= self.wide_margin)
+    def answers(self, top: float, lead: float) -> bool:
+        """Whether a first hit scored `top`, ahead of the first other procedure by `lead`, is the answer."""
+        return top >= self.sure or (top >= self.answer and lead >= self.margin)
 
 
 @dataclass(frozen=True)
@@ -405,9 +397,9 @@ class CatalogueIndex:
         return np.array([1.0 if f in own else self.ACTION_SHARE for f in feats if f in self.feature_id])
 
     def match(self, text: str, province: str | None = None) -> CatalogueMatch:
-        return self.decide(self.search(text, province), asks(text))
+        return self.decide(self.search(text, province))
 
-    def decide(self, hits: list[Hit], asking: bool = False) -> CatalogueMatch:
+    def decide(self, hits: list[Hit]) -> CatalogueMatch:
         """Answer, ask to choose, or none. The same procedure at several levels ("... (thực hiện
         tại cấp xã)", "... cấp tỉnh") is one procedure to a resident: its variants neither compete
         with each other nor fill a clarifying choice, and the answer is the variant nearest the
@@ -417,7 +409,7 @@ class CatalogueIndex:
         if not hits or hits[0].score < t.clarify:
             return CatalogueMatch("none", None, hits[0].score if hits else 0.0, tuple(hits[:3]))
         top = hits[0]
-        if t.answers(top.score, self.lead(hits), asking):
+        if t.answers(top.score, self.lead(hits)):
             return CatalogueMatch("answer", top.code, top.score, tuple(hits[:3]))
         return CatalogueMatch("clarify", None, top.score, tuple(hits[:3]))
 

@@ -199,7 +199,7 @@ def clause_spans(text: str) -> list[str]:
     return parts or [text]
 
 
-@lru_cache(maxsize=1024)  # one message is read by the curated matcher, the catalogue and its request test
+@lru_cache(maxsize=1024)  # one message is read by the curated matcher and by the catalogue
 def normalize_vietnamese(text: str) -> Normalized:
     text = unicodedata.normalize("NFC", text or "").lower()
     if "http" in text or "www." in text or "@" in text:

@@ -105,22 +105,21 @@ def test_the_calibration_takes_the_index_own_decision_for_every_threshold():
                 thresholds = CatalogueThresholds(answer_at, margin, answer_at - 0.1, sure)
                 probe = CatalogueIndex(index.procedures, thresholds, index.lexicon)
                 assert [item.decision(thresholds) for item in items] == \
-                       [probe.decide(list(item.hits), item.asking).decision for item in items]
+                       [probe.decide(list(item.hits)).decision for item in items]
 
 
-def test_the_grid_takes_the_index_own_decision_with_and_without_the_wide_lead_band():
-    """The vectorised grid search must decide every line as `CatalogueIndex.decide` does, the
-    second band (a lower score with a wide lead) included."""
+def test_the_grid_takes_the_index_own_decision_for_every_threshold_set():
+    """The vectorised grid search must decide every line as `CatalogueIndex.decide` does."""
     index, quiet = _index(), Match("none", 0.0, "none")
     items = [Prepared.of(line, quiet, index) for line in MESSAGES]
-    sets = [CatalogueThresholds(a, m, min(a, w), s, w, wm) for a in (0.3, 0.45, 0.7) for m in (0.0, 0.04)
-            for s in (0.7, 1.01) for w, wm in ((1.01, 1.0), (0.25, 0.05), (0.35, 0.1))]
+    sets = [CatalogueThresholds(a, m, c, s) for a in (0.3, 0.45, 0.7) for m in (0.0, 0.04)
+            for c in (0.2, a) for s in (0.7, 1.01)]
     grid = Grid.of(sets)
     taken = decisions(grid, np.array([[item.top for item in items]]), np.array([[item.lead for item in items]]),
-                      np.array([[bool(item.hits) for item in items]]), np.array([[item.asking for item in items]]))
+                      np.array([[bool(item.hits) for item in items]]))
     for n, thresholds in enumerate(sets):
         probe = CatalogueIndex(index.procedures, thresholds, index.lexicon)
-        assert [DECISIONS[d] for d in taken[n]] == [probe.decide(list(item.hits), item.asking).decision for item in items]
+        assert [DECISIONS[d] for d in taken[n]] == [probe.decide(list(item.hits)).decision for item in items]
     assert len({tuple(row) for row in taken}) > 3  # the sets do decide differently
 
 
