@@ -110,3 +110,11 @@ def test_a_curated_answer_that_explains_the_request_is_kept(catalogue_chat):
     said = catalogue_chat("xa-nui").ask("giấy xác nhận khuyết tật bị mất, xin cấp lại được không ạ")
     assert not any(p.startswith("CAT:") for p in said.payloads), said
     assert not said.text.startswith("I am not sure") and "Có phải bạn" not in said.text, said.text
+
+
+def test_a_case_the_curated_entry_lists_as_a_procedure_of_its_own_gets_that_procedure(catalogue_chat):
+    """The building-permit guide is for a new permit; its extension is a procedure of its own, with
+    its own papers and portal page, which the bot answers (the guide offered beside it)."""
+    said = catalogue_chat("xa-nui").ask("giấy phép xây dựng nhà tôi sắp hết hạn mà chưa xây xong, muốn gia hạn thêm")
+    assert said.urls == [portal("1.013227")], said.text
+    assert said.text.splitlines()[0].lower().startswith("gia hạn giấy phép xây dựng"), said.text
