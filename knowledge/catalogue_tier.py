@@ -27,6 +27,11 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 NONE_UNEXPLAINED = 1.25
 UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
+# A related procedure of the curated entry is answered instead when the catalogue ranks it this far
+# above the curated procedure and the message says at least this many of the rarest features' worth
+# that the related procedure explains and the curated intent's phrasings never use
+RELATED_LEAD = 0.03
+RELATED_UNSAID = 0.0
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,8 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
             return TierAnswer(match, other, other.code if other.decision == "answer" else None, match.intent)
         if _overrules(snapshot, index, text, match, found):
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
-        related = _related_case(snapshot, index, text, match, own, province)
+        related = _related_case(snapshot, index, text, match, own, province) \
+            or _related_ahead(snapshot, index, text, match, own, province)
         if related is not None:
             return TierAnswer(match, related, related.code, match.intent)
         return TierAnswer(match, None, own)
@@ -136,6 +142,46 @@ def _related_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: M
     if scores.get(best, 0.0) <= ours:
         return None  # the case's words tell the story ("công ty chấm dứt hợp đồng"), not the request
     return CatalogueMatch("answer", best, scores[best], (Hit(best, scores[best]),))
+
+
+def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, own: str | None,
+                   province: str | None) -> CatalogueMatch | None:
+    """A neighbouring procedure the curated entry lists as related (the one residents confuse it
+    with: the parcel split beside the land change, the household business's tax return beside its
+    registration) that the catalogue ranks clearly above the curated procedure, reading the same
+    message, when the message says something that procedure explains and the curated intent's
+    phrasings never use ("tách thửa", "khai thuế"): the curated answer fits the topic, the
+    related procedure the request. Of several, the one ranked best."""
+    entry = snapshot.entries.get(match.intent)
+    if own is None or entry is None:
+        return None
+    content = entry.content or {}
+    guided = [code for code in [own] + [case.get("code") for case in content.get("cases") or []] if code]
+    related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
+    related = [code for code in related if not any(index.same_procedure(code, shown) for shown in guided)]
+    if not related:
+        return None
+    hits = index.search(text, province)
+    ours = max((hit.score for hit in hits if index.same_procedure(hit.code, own)), default=0.0)
+    said = set(index.query_features(text))
+    phrased = snapshot.index.intent_features.get(match.intent, frozenset())
+    audiences = audiences_named(text)
+    for hit in hits:
+        if hit.score - ours < RELATED_LEAD:
+            return None
+        code = next((code for code in related if index.same_procedure(hit.code, code)), None)
+        if code is None or index.evidence(said & _named(index, code) - phrased) <= RELATED_UNSAID * index.rarest \
+                or not all(serves(index, code, audience) for audience in audiences):
+            continue
+        return CatalogueMatch("answer", code, hit.score, (Hit(code, hit.score),))
+    return None
+
+
+def _named(index: CatalogueIndex, code: str) -> frozenset[str]:
+    """The features of the procedure's names (its official name and everyday title): what it is,
+    not the stories its everyday keywords anticipate."""
+    proc = index.procedure(code)
+    return frozenset(index.features(index.title(code))) | frozenset(index.features(proc.name) if proc else ())
 
 
 def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, found: CatalogueMatch) -> bool:
