@@ -195,12 +195,15 @@ def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, f
 
 def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch) -> bool:
     """The catalogue's best procedure explains a large part of the message that the curated
-    intent's phrasings never use: the curated answer fits a side detail, not the request. Or
+    intent's phrasings never use: the curated answer fits a side detail, not the request. This
+    holds even when the catalogue is unsure of its procedure (the resident is then asked to
+    choose, the curated intent offered first): a curated answer built on a word or two of a
+    message about something else is wrong whatever the catalogue's confidence. Or
     the catalogue is confident and the message says nothing the curated intent explains that
     the catalogue's procedure does not ("thẻ bảo hiểm y tế rách, cấp lại" is the card's
     reissue, not the newborn's joint registration that also issues one)."""
     entry = snapshot.entries.get(match.intent)
-    if not found.hits or found.decision == "none" or entry is None:
+    if not found.hits or entry is None:
         return False
     if entry.kind != "procedure":
         return False  # office facts and the bot's own behaviours are not procedures to compete with
