@@ -130,7 +130,7 @@ def _related_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: M
     content = entry.content or {}
     guided = {own} | {case.get("code") for case in content.get("cases") or []}  # what its own guide shows
     related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
-    named = [code for code in related if asked & index.variants_of(code)
+    named = [code for code in related if asked & index.variants_of(code) and _same_topic(index, code, own)
              and not any(index.same_procedure(code, shown) for shown in guided if shown)
              and all(serves(index, code, audience) for audience in audiences_named(text))]
     if not named:
@@ -175,6 +175,13 @@ def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: 
             continue
         return CatalogueMatch("answer", code, hit.score, (Hit(code, hit.score),))
     return None
+
+
+def _same_topic(index: CatalogueIndex, code: str, own: str) -> bool:
+    """The two procedures' names share a phrase (two syllables: "tạm trú", "sổ đỏ"), not only
+    single words: the extension of the permit is a case of the permit, the correction of a land
+    certificate no case of the civil-status correction."""
+    return any("_" in feature for feature in _named(index, code) & _named(index, own))
 
 
 def _named(index: CatalogueIndex, code: str) -> frozenset[str]:
