@@ -167,8 +167,8 @@ def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: 
     phrased = snapshot.index.intent_features.get(match.intent, frozenset())
     audiences = audiences_named(text)
     for hit in hits:
-        if hit.score - ours < RELATED_LEAD:
-            return None
+        if hit.score - ours < RELATED_LEAD or hit.score < index.thresholds.clarify:
+            return None  # below the curated procedure, or too weak for the catalogue itself to offer
         code = next((code for code in related if index.same_procedure(hit.code, code)), None)
         if code is None or index.evidence(said & _named(index, code) - phrased) <= RELATED_UNSAID * index.rarest \
                 or not all(serves(index, code, audience) for audience in audiences):
