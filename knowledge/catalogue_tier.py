@@ -28,10 +28,9 @@ NONE_UNEXPLAINED = 1.25
 UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
 # A related procedure of the curated entry is answered instead when the catalogue ranks it this far
-# above the curated procedure and the message says at least this many of the rarest features' worth
-# that the related procedure explains and the curated intent's phrasings never use
+# above the curated procedure (and in its own clarify band at least), the message saying words of its
+# names that the curated intent's phrasings never use
 RELATED_LEAD = 0.03
-RELATED_UNSAID = 0.0
 
 
 @dataclass(frozen=True)
@@ -149,7 +148,7 @@ def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: 
     """A neighbouring procedure the curated entry lists as related (the one residents confuse it
     with: the parcel split beside the land change, the household business's tax return beside its
     registration) that the catalogue ranks clearly above the curated procedure, reading the same
-    message, when the message says something that procedure explains and the curated intent's
+    message, when the message says words of that procedure's names that the curated intent's
     phrasings never use ("tách thửa", "khai thuế"): the curated answer fits the topic, the
     related procedure the request. Of several, the one ranked best."""
     entry = snapshot.entries.get(match.intent)
@@ -170,7 +169,7 @@ def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: 
         if hit.score - ours < RELATED_LEAD or hit.score < index.thresholds.clarify:
             return None  # below the curated procedure, or too weak for the catalogue itself to offer
         code = next((code for code in related if index.same_procedure(hit.code, code)), None)
-        if code is None or index.evidence(said & _named(index, code) - phrased) <= RELATED_UNSAID * index.rarest \
+        if code is None or not said & _named(index, code) - phrased \
                 or not all(serves(index, code, audience) for audience in audiences):
             continue
         return CatalogueMatch("answer", code, hit.score, (Hit(code, hit.score),))
