@@ -27,6 +27,10 @@ COMMUNE_PHRASING_CUTOFF = 90  # rapidfuzz token-set ratio for a staff phrasing o
 NONE_UNEXPLAINED = 1.25
 UNEXPLAINED_MIN = 12.0
 UNEXPLAINED_SHARE = 0.75
+# A related procedure of the curated entry is answered instead when the catalogue ranks it this far
+# above the curated procedure (and in its own clarify band at least), the message saying words of its
+# names that the curated intent's phrasings never use
+RELATED_LEAD = 0.03
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,8 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
             return TierAnswer(match, other, other.code if other.decision == "answer" else None, match.intent)
         if _overrules(snapshot, index, text, match, found):
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
-        related = _related_case(snapshot, index, text, match, own, province)
+        related = _related_case(snapshot, index, text, match, own, province) \
+            or _related_ahead(snapshot, index, text, match, own, province)
         if related is not None:
             return TierAnswer(match, related, related.code, match.intent)
         return TierAnswer(match, None, own)
@@ -124,7 +129,7 @@ def _related_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: M
     content = entry.content or {}
     guided = {own} | {case.get("code") for case in content.get("cases") or []}  # what its own guide shows
     related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
-    named = [code for code in related if asked & index.variants_of(code)
+    named = [code for code in related if asked & index.variants_of(code) and _same_topic(index, code, own)
              and not any(index.same_procedure(code, shown) for shown in guided if shown)
              and all(serves(index, code, audience) for audience in audiences_named(text))]
     if not named:
@@ -138,6 +143,53 @@ def _related_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: M
     return CatalogueMatch("answer", best, scores[best], (Hit(best, scores[best]),))
 
 
+def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, own: str | None,
+                   province: str | None) -> CatalogueMatch | None:
+    """A neighbouring procedure the curated entry lists as related (the one residents confuse it
+    with: the parcel split beside the land change, the household business's tax return beside its
+    registration) that the catalogue ranks clearly above the curated procedure, reading the same
+    message, when the message says words of that procedure's names that the curated intent's
+    phrasings never use ("tách thửa", "khai thuế"): the curated answer fits the topic, the
+    related procedure the request. Of several, the one ranked best."""
+    entry = snapshot.entries.get(match.intent)
+    if own is None or entry is None:
+        return None
+    content = entry.content or {}
+    guided = [code for code in [own] + [case.get("code") for case in content.get("cases") or []] if code]
+    related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
+    related = [code for code in related if not any(index.same_procedure(code, shown) for shown in guided)]
+    if not related:
+        return None
+    hits = index.search(text, province)
+    ours = max((hit.score for hit in hits if index.same_procedure(hit.code, own)), default=0.0)
+    said = set(index.query_features(text))
+    phrased = snapshot.index.intent_features.get(match.intent, frozenset())
+    audiences = audiences_named(text)
+    for hit in hits:
+        if hit.score - ours < RELATED_LEAD or hit.score < index.thresholds.clarify:
+            return None  # below the curated procedure, or too weak for the catalogue itself to offer
+        code = next((code for code in related if index.same_procedure(hit.code, code)), None)
+        if code is None or not said & _named(index, code) - phrased \
+                or not all(serves(index, code, audience) for audience in audiences):
+            continue
+        return CatalogueMatch("answer", code, hit.score, (Hit(code, hit.score),))
+    return None
+
+
+def _same_topic(index: CatalogueIndex, code: str, own: str) -> bool:
+    """The two procedures' names share a phrase (two syllables: "tạm trú", "sổ đỏ"), not only
+    single words: the extension of the permit is a case of the permit, the correction of a land
+    certificate no case of the civil-status correction."""
+    return any("_" in feature for feature in _named(index, code) & _named(index, own))
+
+
+def _named(index: CatalogueIndex, code: str) -> frozenset[str]:
+    """The features of the procedure's names (its official name and everyday title): what it is,
+    not the stories its everyday keywords anticipate."""
+    proc = index.procedure(code)
+    return frozenset(index.features(index.title(code))) | frozenset(index.features(proc.name) if proc else ())
+
+
 def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, found: CatalogueMatch) -> bool:
     """The knowledge base's out-of-scope examples predate the catalogue: many ask about national
     procedures ("làm hộ chiếu ở đâu"). When the catalogue's first procedure explains nearly every
@@ -149,12 +201,15 @@ def _about_the_procedure(snapshot: Snapshot, index: CatalogueIndex, text: str, f
 
 def _overrules(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, found: CatalogueMatch) -> bool:
     """The catalogue's best procedure explains a large part of the message that the curated
-    intent's phrasings never use: the curated answer fits a side detail, not the request. Or
+    intent's phrasings never use: the curated answer fits a side detail, not the request. This
+    holds even when the catalogue is unsure of its procedure (the resident is then asked to
+    choose, the curated intent offered first): a curated answer built on a word or two of a
+    message about something else is wrong whatever the catalogue's confidence. Or
     the catalogue is confident and the message says nothing the curated intent explains that
     the catalogue's procedure does not ("thẻ bảo hiểm y tế rách, cấp lại" is the card's
     reissue, not the newborn's joint registration that also issues one)."""
     entry = snapshot.entries.get(match.intent)
-    if not found.hits or found.decision == "none" or entry is None:
+    if not found.hits or entry is None:
         return False
     if entry.kind != "procedure":
         return False  # office facts and the bot's own behaviours are not procedures to compete with
