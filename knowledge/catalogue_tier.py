@@ -83,6 +83,8 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
         if other is not None:
             return TierAnswer(match, other, other.code if other.decision == "answer" else None, match.intent)
         if _overrules(snapshot, index, text, match, found):
+            if found.decision == "none":  # the curated intent is offered alone: the catalogue's guesses are too weak to show
+                found = CatalogueMatch("none", None, found.score, ())
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
         related = _related_case(snapshot, index, text, match, own, province) \
             or _related_ahead(snapshot, index, text, match, own, province)

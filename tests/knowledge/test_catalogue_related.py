@@ -48,3 +48,5 @@ def test_a_curated_answer_on_a_side_word_yields_when_the_catalogue_is_unsure(app
     assert answered.match.intent == "giay-phep-xay-dung"
     assert answered.catalogue is not None and answered.catalogue.decision != "answer"
     assert answered.contested == "giay-phep-xay-dung" and answered.code is None
+    # the catalogue's own guesses below its choice band are not offered beside the curated intent
+    assert answered.catalogue.decision == "clarify" or not answered.catalogue.hits
