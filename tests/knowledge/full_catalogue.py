@@ -13,6 +13,9 @@ import pytest
 from knowledge.catalogue_import import read_snapshot
 from knowledge.catalogue_index import CatalogueIndex, Procedure
 from knowledge.catalogue_store import default_snapshot, load_thresholds
+from knowledge.catalogue_tier import TierAnswer, resolve
+from knowledge.cli import ensure_knowledge_base
+from knowledge.store import Snapshot, knowledge_base
 
 SNAPSHOT = default_snapshot()
 needs_snapshot = pytest.mark.skipif(SNAPSHOT is None, reason="no portal snapshot on this machine")
@@ -55,3 +58,11 @@ def find(questions: Iterable[tuple[str, Iterable[str]]], top: int = 3) -> Found:
         if not wanted & set(hits):
             missed.append((message, [index.title(code) for code in hits]))
     return Found(count, first, missed)
+
+
+def resolved(app, message: str) -> tuple[Snapshot, TierAnswer]:
+    """The knowledge base's snapshot and the two tiers' answer to the message, over the whole snapshot."""
+    with app.app_context():
+        ensure_knowledge_base()
+        snapshot = knowledge_base().snapshot()
+        return snapshot, resolve(snapshot, full_index(), message)

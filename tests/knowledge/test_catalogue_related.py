@@ -6,18 +6,9 @@ catalogue is unsure (the resident is asked to choose, the curated intent offered
 from __future__ import annotations
 
 import pytest
-from full_catalogue import full_index, needs_snapshot
+from full_catalogue import needs_snapshot, resolved
 
-from knowledge.catalogue_tier import curated_code, resolve
-from knowledge.cli import ensure_knowledge_base
-from knowledge.store import knowledge_base
-
-
-def _resolve(app, message: str):
-    with app.app_context():
-        ensure_knowledge_base()
-        snapshot = knowledge_base().snapshot()
-        return snapshot, resolve(snapshot, full_index(), message)
+from knowledge.catalogue_tier import curated_code
 
 
 @needs_snapshot
@@ -27,7 +18,7 @@ def _resolve(app, message: str):
     ("hộ kinh doanh nhà tôi khai thuế hằng quý thì nộp tờ khai ở đâu", "ho-kinh-doanh", "1.011022"),
 ])
 def test_a_related_procedure_the_message_names_is_answered_instead(app, message, intent, code):
-    snapshot, answered = _resolve(app, message)
+    snapshot, answered = resolved(app, message)
     assert answered.match.intent == intent  # the curated matcher's pick: the case this test is about
     assert code in {r["code"] for r in snapshot.entries[intent].content["related"]}
     assert answered.code == code and answered.from_catalogue and answered.contested == intent
@@ -35,7 +26,7 @@ def test_a_related_procedure_the_message_names_is_answered_instead(app, message,
 
 @needs_snapshot
 def test_the_curated_procedure_itself_stays_curated(app):
-    snapshot, answered = _resolve(app, "đăng ký hộ kinh doanh quán cà phê cần giấy tờ gì")
+    snapshot, answered = resolved(app, "đăng ký hộ kinh doanh quán cà phê cần giấy tờ gì")
     assert answered.match.intent == "ho-kinh-doanh"
     assert answered.contested is None and answered.code == curated_code(snapshot, answered.match)
 
@@ -44,7 +35,7 @@ def test_the_curated_procedure_itself_stays_curated(app):
 def test_a_curated_answer_on_a_side_word_yields_when_the_catalogue_is_unsure(app):
     """"xin phép" is all the building permit's phrasings share with a question about a religious
     class: the bot asks rather than answer with the building permit."""
-    snapshot, answered = _resolve(app, "muốn mở lớp dạy giáo lý ở xã thì xin phép ở đâu")
+    snapshot, answered = resolved(app, "muốn mở lớp dạy giáo lý ở xã thì xin phép ở đâu")
     assert answered.match.intent == "giay-phep-xay-dung"
     assert answered.catalogue is not None and answered.catalogue.decision != "answer"
     assert answered.contested == "giay-phep-xay-dung" and answered.code is None

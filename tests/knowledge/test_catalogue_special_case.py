@@ -4,30 +4,21 @@ curated procedure; a case its phrasings do ask for stays curated."""
 from __future__ import annotations
 
 import pytest
-from full_catalogue import full_index, needs_snapshot
+from full_catalogue import needs_snapshot, resolved
 
-from knowledge.catalogue_tier import curated_code, resolve
-from knowledge.cli import ensure_knowledge_base
-from knowledge.store import knowledge_base
-
-
-def _resolve(app, message: str):
-    with app.app_context():
-        ensure_knowledge_base()
-        snapshot = knowledge_base().snapshot()
-        return snapshot, resolve(snapshot, full_index(), message)
+from knowledge.catalogue_tier import curated_code
 
 
 @needs_snapshot
 def test_a_reissue_after_a_loss_is_not_the_first_land_registration(app):
-    snapshot, answered = _resolve(app, "mất sổ hồng rồi, xin cấp lại thế nào ạ")
+    snapshot, answered = resolved(app, "mất sổ hồng rồi, xin cấp lại thế nào ạ")
     assert answered.match.intent == "dat-dai-lan-dau"  # the curated matcher's pick: the case this test is about
     assert answered.contested == "dat-dai-lan-dau" and answered.code != curated_code(snapshot, answered.match)
 
 
 @needs_snapshot
 def test_a_case_the_curated_phrasings_ask_for_stays_curated(app):
-    snapshot, answered = _resolve(app, "giấy khai sinh của cháu ghi sai ngày sinh, muốn chỉnh lại thì làm sao")
+    snapshot, answered = resolved(app, "giấy khai sinh của cháu ghi sai ngày sinh, muốn chỉnh lại thì làm sao")
     assert answered.match.intent == "cai-chinh-ho-tich"
     assert answered.contested is None and answered.code == curated_code(snapshot, answered.match)
 
@@ -40,14 +31,14 @@ def test_a_case_the_curated_phrasings_ask_for_stays_curated(app):
 def test_a_case_that_is_a_related_procedure_of_its_own_is_answered_with_it(app, message, intent, code):
     """The curated entry lists the extension (or the reissue) as a separate procedure with its own
     papers: the message that asks for it gets that procedure, the curated one offered beside it."""
-    snapshot, answered = _resolve(app, message)
+    snapshot, answered = resolved(app, message)
     assert answered.match.intent == intent
     assert answered.code == code and answered.from_catalogue and answered.contested == intent
 
 
 @needs_snapshot
 def test_a_case_word_in_the_story_does_not_move_the_answer_to_a_related_procedure(app):
-    snapshot, answered = _resolve(app, "công ty chấm dứt hợp đồng lao động với em, em muốn hưởng trợ cấp thất nghiệp")
+    snapshot, answered = resolved(app, "công ty chấm dứt hợp đồng lao động với em, em muốn hưởng trợ cấp thất nghiệp")
     assert answered.match.intent == "tro-cap-that-nghiep"  # its related list has "chấm dứt hưởng trợ cấp"
     assert answered.contested is None and answered.code == curated_code(snapshot, answered.match)
 
@@ -55,6 +46,6 @@ def test_a_case_word_in_the_story_does_not_move_the_answer_to_a_related_procedur
 @needs_snapshot
 def test_a_case_the_curated_guide_shows_gives_that_case_code(app):
     """The card guide shows the replacement's portal page for a lost card: `kb match` names the same."""
-    snapshot, answered = _resolve(app, "em bị mất căn cước, làm lại thế nào")
+    snapshot, answered = resolved(app, "em bị mất căn cước, làm lại thế nào")
     assert answered.match.intent == "can-cuoc" and answered.contested is None
     assert answered.code == "1.014064" != snapshot.entries["can-cuoc"].content["code"]
