@@ -235,9 +235,10 @@ class CatalogueIndex:
         starts, ends = self.entry_phrases
         # where the title is among the entry's own phrases (-1: the title has no feature)
         title_at = np.where((self.title_phrase >= starts) & (self.title_phrase < ends), self.title_phrase - starts, -1)
-        # what a query reads of each candidate, side by side: one row fetched per candidate, not
-        # one cache line in each of several arrays (a query's time goes mostly to memory reads)
-        self._entry_rows = np.stack([starts, ends - starts, title_at], axis=1)
+        # what a query reads of each candidate and of each of its phrases, side by side: one record
+        # fetched, not a cache line in each of several arrays (a query's time goes mostly to reads)
+        self._entry_rows = _records(start=starts, count=ends - starts, title_at=title_at, prior=self.prior)
+        self._phrase_rows = _records(text=self.phrase_text, factor=self.phrase_factor)
         # an entry whose title has no feature points at phrase 0, as it always did
         self._title_text = self.phrase_text[self.title_phrase] if len(self.phrase_text) else self.title_phrase
         self._title_factor = self.phrase_factor[self.title_phrase] if len(self.phrase_text) else np.zeros(0)
@@ -320,17 +321,18 @@ class CatalogueIndex:
         """The candidates' scores from their evidence (`kept`), their phrase texts' matched weight
         and the weight of all the message says."""
         rows = self._entry_rows[candidates]
-        counts = rows[:, 1]
+        counts = rows["count"]
         ends = np.cumsum(counts)
         offsets = ends - counts  # where each candidate's phrases start in `phrases`
-        phrases = np.repeat(rows[:, 0] - offsets, counts)
+        phrases = np.repeat(rows["start"] - offsets, counts)
         phrases += np.arange(ends[-1])
+        phrase_rows = self._phrase_rows[phrases]
         # squared: a phrase half present is worth a quarter, so grazing many topics finds none
-        containment = matched[self.phrase_text[phrases]]
+        containment = matched[phrase_rows["text"]]
         np.square(containment, out=containment)
-        containment *= self.phrase_factor[phrases]
+        containment *= phrase_rows["factor"]
         # the title's own words tell siblings apart ("nhập" or "thôi" quốc tịch) when a keyword fits them all
-        titled = self._titled(containment, offsets, rows[:, 2], candidates, matched)
+        titled = self._titled(containment, offsets, rows["title_at"], candidates, matched)
         contained = np.maximum.reduceat(containment, offsets)
         # evidence saturates: a long message that tells a story first is not diluted by it;
         # a short question counts by what it all says
@@ -339,7 +341,7 @@ class CatalogueIndex:
         scores = self.CONTAINMENT * contained
         scores += self.TITLE * titled
         scores += (1 - self.CONTAINMENT - self.TITLE) * support
-        scores *= self.prior[candidates]
+        scores *= rows["prior"]
         return scores
 
     def _titled(self, containment: np.ndarray, offsets: np.ndarray, title_at: np.ndarray, candidates: np.ndarray,
@@ -516,6 +518,14 @@ def office_level(proc: Procedure) -> int:
     offices = {plain(d).split(" ", 1)[0] for d in proc.departments if d.strip()}
     return min([level for words, level in _LEVELS if f" {words} " in said]
                + [level for first, level in _OFFICES if first in offices], default=4)
+
+
+def _records(**columns: np.ndarray) -> np.ndarray:
+    """The columns as one array of records (a record's fields sit together in memory)."""
+    table = np.empty(len(next(iter(columns.values()))), dtype=[(name, column.dtype) for name, column in columns.items()])
+    for name, column in columns.items():
+        table[name] = column
+    return table
 
 
 def _weighted_counts(postings: list[np.ndarray], counts: np.ndarray, ids: list[int], weights: np.ndarray,
