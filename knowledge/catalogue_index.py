@@ -321,13 +321,13 @@ class CatalogueIndex:
     def _scores(self, candidates: np.ndarray, kept: np.ndarray, matched: np.ndarray, said: float) -> np.ndarray:
         """The candidates' scores from their evidence (`kept`), their phrase texts' matched weight
         and the weight of all the message says."""
-        rows = self._entry_rows[candidates]
+        rows = self._entry_rows.take(candidates)  # take: much quicker than indexing for records
         counts = rows["count"]
         ends = np.cumsum(counts)
         offsets = ends - counts  # where each candidate's phrases start in `phrases`
         phrases = np.repeat(rows["start"] - offsets, counts)
         phrases += np.arange(ends[-1])
-        phrase_rows = self._phrase_rows[phrases]
+        phrase_rows = self._phrase_rows.take(phrases)
         # squared: a phrase half present is worth a quarter, so grazing many topics finds none
         containment = matched[phrase_rows["text"]]
         np.square(containment, out=containment)
