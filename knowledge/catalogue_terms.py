@@ -151,6 +151,8 @@ def is_english(normalized: Normalized, lexicon: Lexicon) -> bool:
     ("how", "permit") or are English function words ("do", "my"). Words typed with diacritics
     are Vietnamese ("thẻ" is no "the"); a Vietnamese message with a loanword or two ("mở shop
     online") stays Vietnamese."""
+    if all(map(_syllable, normalized.tokens)):  # the usual case: no foreign word, so no English
+        return False
     words = foreign = function = 0
     for t, accented in zip(normalized.tokens, normalized.accented.split()):
         if t.isdigit():
