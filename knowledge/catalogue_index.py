@@ -244,10 +244,10 @@ class CatalogueIndex:
         self._title_text = self.phrase_text[self.title_phrase] if len(self.phrase_text) else self.title_phrase
         self._title_factor = self.phrase_factor[self.title_phrase] if len(self.phrase_text) else np.zeros(0)
         self._titles_elsewhere = bool((title_at < 0).any())
-        heads: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        heads: dict[str, list[tuple[str, str]]] = {}
         for variant in self._variant_set:
             words = variant.split("_")
-            heads.setdefault(words[0], []).append((variant, tuple(words[1:])))
+            heads.setdefault(words[0], []).append((variant, f" {' '.join(words)} "))
         self._variant_heads = {word: tuple(found) for word, found in heads.items()}
         # the factor for so many unasked special cases (at most a title's variants and one more)
         self._lowered = tuple(self.VARIANT ** min(unasked, 2) for unasked in range(len(self._variant_set) + 2))
@@ -391,11 +391,11 @@ class CatalogueIndex:
         words = said.split()
         heads = self._variant_heads
         asked = set()
-        if heads.keys().isdisjoint(words):  # the usual case
-            words = []
-        for at, word in enumerate(words):
-            if word in heads:
-                asked.update(variant for variant, rest in heads[word] if tuple(words[at + 1:at + 1 + len(rest)]) == rest)
+        if not heads.keys().isdisjoint(words):
+            # the words one space apart, padded: a variant is asked when its padded words occur in them
+            spaced = f" {' '.join(words)} "
+            for word in heads.keys() & words:
+                asked.update(variant for variant, padded in heads[word] if padded in spaced)
         if "" in self._variant_set and "  " in said:
             asked.add("")
         return frozenset(asked)
