@@ -140,8 +140,8 @@ class CatalogueIndex:
         accented = normalized.accented.split()
         if len(accented) != len(normalized.tokens):
             return frozenset()
-        return frozenset(i for i, (plain_word, word) in enumerate(zip(normalized.tokens, accented))
-                         if word != plain_word and plain_word in only_as and word not in only_as[plain_word])
+        return frozenset(i for i, plain_word in enumerate(normalized.tokens)  # the rare filler word first
+                         if plain_word in only_as and accented[i] != plain_word and accented[i] not in only_as[plain_word])
 
     def _features(self, tokens: tuple[str, ...] | list[str], meant: frozenset[int] = frozenset()) -> list[str]:
         filler = self.lexicon.filler

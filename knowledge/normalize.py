@@ -45,13 +45,14 @@ _OLD_STYLE = _old_style_nuclei()
 # A syllable ending in oa/oe/uy with the tone on the second vowel and no final consonant;
 # after 'q' the u belongs to the consonant, so 'quý' is left alone.
 _NEW_STYLE = re.compile(r"(?<!q)(" + "|".join(_OLD_STYLE) + r")(?!\w)")
+_NUCLEUS = re.compile("|".join(_OLD_STYLE))
 
 
 def canonical_tone_placement(text: str) -> str:
     """'hoà', 'thuỷ', 'khoẻ' → 'hòa', 'thủy', 'khỏe' (one spelling per word)."""
     if text.isascii():  # every new-style nucleus carries a tone mark
         return text
-    if not any(nucleus in text for nucleus in _OLD_STYLE):  # the usual case: a few substring searches
+    if not _NUCLEUS.search(text):  # the usual case: none of the nuclei (a quicker pattern than the rewrite's)
         return text
     return _NEW_STYLE.sub(lambda m: _OLD_STYLE[m.group(1)], text)
 
