@@ -237,7 +237,7 @@ class CatalogueIndex:
         # where the title is among the entry's own phrases (-1: the title has no feature)
         title_at = np.where((self.title_phrase >= starts) & (self.title_phrase < ends), self.title_phrase - starts, -1)
         # what a query reads of each candidate and of each of its phrases, side by side: one record
-        # fetched, not a cache line in each of several arrays (a query's time goes mostly to reads)
+        # fetched, not a cache line in each of several arrays (fewer memory reads per query)
         self._entry_rows = _records(start=starts, count=ends - starts, title_at=title_at, prior=self.prior)
         self._phrase_rows = _records(text=self.phrase_text, factor=self.phrase_factor)
         # an entry whose title has no feature points at phrase 0, as it always did
