@@ -49,7 +49,7 @@ class Lexicon:
     english_stop: frozenset[str] = frozenset()  # English function words: they tell English from bare Vietnamese
     # filler words (plain) → the only written forms in which they are filler ("hoi" → {"hỏi"}: "hội" is not)
     filler_only_as: dict[str, frozenset[str]] = field(default_factory=dict)
-    action_index: Mapping[str, tuple[tuple[tuple[str, ...], int], ...]] = field(default_factory=dict)  # by first word
+    action_index: Mapping[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)  # padded phrases by first word
 
 
 @lru_cache(maxsize=65536)  # official names and categories repeat across the catalogue
@@ -114,25 +114,23 @@ def actions_in(plain_text: str, lexicon: Lexicon) -> str:
     """The official words of the actions a (plain, diacritic-free) message expresses:
     "giấy phép hết hạn" asks for "gia hạn"."""
     tokens = plain_text.split()
-    if lexicon.action_index.keys().isdisjoint(tokens):  # the usual case
+    index = lexicon.action_index
+    if index.keys().isdisjoint(tokens):  # the usual case
         return ""
-    found: set[int] = set()
-    for at, token in enumerate(tokens):
-        for words, action in lexicon.action_index.get(token, ()):
-            if action not in found and tuple(tokens[at:at + len(words)]) == words:
-                found.add(action)
+    spaced = f" {' '.join(tokens)} "  # a phrase is said when its padded words occur in the padded words
+    found = {action for first in index.keys() & tokens for padded, action in index[first] if padded in spaced}
     return " ".join(lexicon.actions[action][1] for action in sorted(found))
 
 
-def _actions_by_first_word(actions: tuple) -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
-    """Each action's everyday phrases by their first word: a message is read once, whatever the
-    number of phrases."""
-    by_first: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+def _actions_by_first_word(actions: tuple) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Each action's everyday phrases (their words one space apart, padded) by their first word:
+    only the phrases whose first word the message says are looked for."""
+    by_first: dict[str, list[tuple[str, int]]] = {}
     for action, (everyday, _) in enumerate(actions):
         for phrase in everyday:
-            words = tuple(phrase.split())
+            words = phrase.split()
             if words:
-                by_first.setdefault(words[0], []).append((words, action))
+                by_first.setdefault(words[0], []).append((f" {' '.join(words)} ", action))
     return {first: tuple(phrases) for first, phrases in by_first.items()}
 
 
@@ -151,6 +149,8 @@ def is_english(normalized: Normalized, lexicon: Lexicon) -> bool:
     ("how", "permit") or are English function words ("do", "my"). Words typed with diacritics
     are Vietnamese ("thẻ" is no "the"); a Vietnamese message with a loanword or two ("mở shop
     online") stays Vietnamese."""
+    if all(map(_syllable, normalized.tokens)):  # the usual case: no foreign word, so no English
+        return False
     words = foreign = function = 0
     for t, accented in zip(normalized.tokens, normalized.accented.split()):
         if t.isdigit():
