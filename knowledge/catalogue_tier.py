@@ -86,10 +86,13 @@ def resolve(snapshot: Snapshot, index: CatalogueIndex | None, text: str, *, matc
             if found.decision == "none":  # the curated intent is offered alone: the catalogue's guesses are too weak to show
                 found = CatalogueMatch("none", None, found.score, ())
             return TierAnswer(match, found, found.code if found.decision == "answer" else None, match.intent)
-        related = _related_case(snapshot, index, text, match, own, province) \
-            or _related_ahead(snapshot, index, text, match, own, province)
-        if related is not None:
-            return TierAnswer(match, related, related.code, match.intent)
+        neighbours = _neighbours(snapshot, index, match, own)
+        if neighbours:
+            hits = index.search(text, province)  # searched once for both rules
+            related = _related_case(index, text, own, neighbours, hits) \
+                or _related_ahead(snapshot, index, text, match, own, neighbours, hits)
+            if related is not None:
+                return TierAnswer(match, related, related.code, match.intent)
         return TierAnswer(match, None, own)
     found = _local_phrasing(text, local or [], index) or index.match(text, province)
     if found.decision == "clarify" and out_of_scope(snapshot, match) and not _about_the_procedure(snapshot, index, text, found):
@@ -116,61 +119,58 @@ def _other_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Mat
     return found if found.decision == "answer" else CatalogueMatch("clarify", None, found.score, found.hits)
 
 
-def _related_case(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, own: str | None,
-                  province: str | None) -> CatalogueMatch | None:
+def _neighbours(snapshot: Snapshot, index: CatalogueIndex, match: Match, own: str | None) -> list[str]:
+    """The separate procedures the curated entry lists as related, but for those its own guide
+    shows (its procedure and its cases, at any level)."""
+    entry = snapshot.entries.get(match.intent)
+    if own is None or entry is None:
+        return []
+    content = entry.content or {}
+    guided = [code for code in [own] + [case.get("code") for case in content.get("cases") or []] if code]
+    related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
+    return [code for code in related if not any(index.same_procedure(code, shown) for shown in guided)]
+
+
+def _curated_score(index: CatalogueIndex, own: str, hits: list[Hit]) -> float:
+    """The catalogue's score for the curated procedure (its best level variant) in these hits."""
+    return max((hit.score for hit in hits if index.same_procedure(hit.code, own)), default=0.0)
+
+
+def _related_case(index: CatalogueIndex, text: str, own: str, neighbours: list[str], hits: list[Hit]) -> CatalogueMatch | None:
     """The message asks for a special case (an extension, a reissue, a removal) that the curated
     procedure's national title does not name and that one of the separate procedures its entry
     lists as related does: "gia hạn giấy phép xây dựng" is the permit's extension, a procedure of
     its own with its own papers, not the new permit the curated entry guides. Of the related
     procedures naming the case (and serving the people the message names), the one the catalogue
-    ranks best for the message, when it ranks it above the curated procedure."""
-    entry = snapshot.entries.get(match.intent)
-    if own is None or entry is None:
-        return None
+    ranks best for the message (`hits`), when it ranks it above the curated procedure."""
     asked = index.asked_variants(text) - index.variants_of(own)
-    content = entry.content or {}
-    guided = {own} | {case.get("code") for case in content.get("cases") or []}  # what its own guide shows
-    related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
-    named = [code for code in related if asked & index.variants_of(code) and _same_topic(index, code, own)
-             and not any(index.same_procedure(code, shown) for shown in guided if shown)
+    named = [code for code in neighbours if asked & index.variants_of(code) and _same_topic(index, code, own)
              and all(serves(index, code, audience) for audience in audiences_named(text))]
     if not named:
         return None
-    hits = index.search(text, province)
     scores = {hit.code: hit.score for hit in hits}
     best = max(named, key=lambda code: scores.get(code, 0.0))
-    ours = max((hit.score for hit in hits if index.same_procedure(hit.code, own)), default=0.0)
-    if scores.get(best, 0.0) <= ours:
+    if scores.get(best, 0.0) <= _curated_score(index, own, hits):
         return None  # the case's words tell the story ("công ty chấm dứt hợp đồng"), not the request
     return CatalogueMatch("answer", best, scores[best], (Hit(best, scores[best]),))
 
 
-def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, own: str | None,
-                   province: str | None) -> CatalogueMatch | None:
+def _related_ahead(snapshot: Snapshot, index: CatalogueIndex, text: str, match: Match, own: str,
+                   neighbours: list[str], hits: list[Hit]) -> CatalogueMatch | None:
     """A neighbouring procedure the curated entry lists as related (the one residents confuse it
     with: the parcel split beside the land change, the household business's tax return beside its
     registration) that the catalogue ranks clearly above the curated procedure, reading the same
-    message, when the message says words of that procedure's names that the curated intent's
-    phrasings never use ("tách thửa", "khai thuế"): the curated answer fits the topic, the
+    message (`hits`), when the message says words of that procedure's names that the curated
+    intent's phrasings never use ("tách thửa", "khai thuế"): the curated answer fits the topic, the
     related procedure the request. Of several, the one ranked best."""
-    entry = snapshot.entries.get(match.intent)
-    if own is None or entry is None:
-        return None
-    content = entry.content or {}
-    guided = [code for code in [own] + [case.get("code") for case in content.get("cases") or []] if code]
-    related = [r.get("code") for r in content.get("related") or [] if r.get("code")]
-    related = [code for code in related if not any(index.same_procedure(code, shown) for shown in guided)]
-    if not related:
-        return None
-    hits = index.search(text, province)
-    ours = max((hit.score for hit in hits if index.same_procedure(hit.code, own)), default=0.0)
+    ours = _curated_score(index, own, hits)
     said = set(index.query_features(text))
     phrased = snapshot.index.intent_features.get(match.intent, frozenset())
     audiences = audiences_named(text)
     for hit in hits:
         if hit.score - ours < RELATED_LEAD or hit.score < index.thresholds.clarify:
             return None  # below the curated procedure, or too weak for the catalogue itself to offer
-        code = next((code for code in related if index.same_procedure(hit.code, code)), None)
+        code = next((code for code in neighbours if index.same_procedure(hit.code, code)), None)
         if code is None or not said & _named(index, code) - phrased \
                 or not all(serves(index, code, audience) for audience in audiences):
             continue
